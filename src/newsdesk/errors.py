@@ -1,0 +1,55 @@
+"""One exception tree. Foreign exceptions are caught at the boundary and re-raised as ours."""
+
+from __future__ import annotations
+
+
+class NewsdeskError(Exception):
+    """Base of every error newsdesk raises on purpose."""
+
+
+class ConfigError(NewsdeskError):
+    """Bad settings, missing files, unknown keys."""
+
+
+class StoreError(NewsdeskError):
+    """The store could not be opened, migrated or written."""
+
+
+class RunLockedError(StoreError):
+    """Another run holds the writer lock."""
+
+
+class FetchError(NewsdeskError):
+    """A URL could not be fetched."""
+
+
+class BlockedAddressError(FetchError):
+    """The URL resolves to a private, loopback or link-local address (SSRF guard)."""
+
+
+class BodyTooLargeError(FetchError):
+    """The response body is larger than the configured maximum."""
+
+
+class HTTPStatusError(FetchError):
+    """The server answered with an error status after all retries."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class RobotsDisallowedError(FetchError):
+    """robots.txt forbids fetching this URL."""
+
+
+class FeedError(NewsdeskError):
+    """A document is not a usable feed."""
+
+
+class ExtractError(NewsdeskError):
+    """No article could be extracted from a page."""
+
+
+class ModelError(NewsdeskError):
+    """A model could not be loaded or did not answer."""

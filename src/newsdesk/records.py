@@ -1,0 +1,121 @@
+"""The records that flow between stages: small, frozen, typed.
+
+Stages take and return these; nothing here knows about SQL, HTTP or models.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class ItemStatus(StrEnum):
+    """Final state of one feed or article after a stage has looked at it."""
+
+    OK = "ok"
+    SKIPPED = "skipped"  # e.g. robots.txt disallowed, not modified
+    PAYWALL = "paywall"  # stub / paywalled page: kept, never published
+    DUPLICATE = "duplicate"  # exact or near copy of another article's text
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSource:
+    """A feed the desk should poll, as named in OPML, TOML or on the command line."""
+
+    url: str
+    title: str | None = None
+    category: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One item of a parsed feed."""
+
+    title: str
+    link: str | None
+    published: datetime | None
+    summary: str
+    author: str | None
+    guid: str | None = None
+
+    @property
+    def key(self) -> str:
+        """Natural key inside its feed: the GUID, else the link, else the title."""
+        return self.guid or self.link or self.title
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    """A feed document after parsing. `problems` lists what was broken but recovered."""
+
+    title: str
+    link: str | None
+    format: str  # "rss", "rdf", "atom", "json"
+    entries: tuple[Entry, ...]
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """What one HTTP fetch brought back (after redirects, decompression and size checks)."""
+
+    url: str
+    final_url: str
+    status: int
+    body: bytes
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """Fields pulled out of one article page."""
+
+    url: str
+    canonical_url: str
+    title: str | None
+    authors: tuple[str, ...]
+    published: datetime | None
+    body: str  # paragraphs joined by blank lines
+    lang: str | None
+    site_name: str | None = None
+    paywalled: bool = False
+
+
+def content_hash(text: str) -> str:
+    """Hash of a text after collapsing whitespace and case, the natural key of a body."""
+    normalized = " ".join(text.lower().split())
+    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """An extracted article as the desk keeps it."""
+
+    url: str
+    canonical_url: str
+    outlet: str
+    title: str
+    authors: tuple[str, ...]
+    published: datetime | None
+    body: str
+    lang: str | None
+    status: ItemStatus = ItemStatus.OK
+    reason: str | None = None
+    content_hash: str = field(default="")
+
+    def __post_init__(self) -> None:
+        if not self.content_hash:
+            object.__setattr__(self, "content_hash", content_hash(self.body))
+
+    @property
+    def word_count(self) -> int:
+        return len(self.body.split())

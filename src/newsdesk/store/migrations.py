@@ -1,0 +1,102 @@
+"""Ordered schema migrations. Append new ones; never edit one that has shipped."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    # executescript() would COMMIT the migration's transaction half way; run statements one by one.
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _001_initial(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE feeds (
+            url            TEXT PRIMARY KEY,
+            title          TEXT,          -- outlet display name once known
+            category       TEXT,
+            site_url       TEXT,
+            etag           TEXT,
+            last_modified  TEXT,
+            last_fetched   TEXT,
+            last_status    TEXT,          -- ok | not_modified | failed
+            last_error     TEXT,
+            problems       TEXT,          -- JSON list: what the parser had to recover from
+            error_count    INTEGER NOT NULL DEFAULT 0,
+            entry_count    INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE entries (
+            id          INTEGER PRIMARY KEY,
+            feed_url    TEXT NOT NULL REFERENCES feeds(url),
+            entry_key   TEXT NOT NULL,    -- guid, else link, else title
+            title       TEXT NOT NULL,
+            link        TEXT,
+            published   TEXT,
+            summary     TEXT NOT NULL,
+            author      TEXT,
+            status      TEXT,             -- NULL = not processed yet, else ok | skipped | failed
+            reason      TEXT,
+            article_url TEXT,             -- canonical URL of the article it led to
+            UNIQUE (feed_url, entry_key)
+        );
+        CREATE TABLE articles (
+            id             INTEGER PRIMARY KEY,
+            canonical_url  TEXT NOT NULL UNIQUE,
+            url            TEXT NOT NULL,
+            outlet         TEXT NOT NULL,
+            title          TEXT NOT NULL,
+            authors        TEXT NOT NULL,  -- JSON list
+            published      TEXT,
+            body           TEXT NOT NULL,
+            lang           TEXT,
+            content_hash   TEXT NOT NULL,
+            raw_html       BLOB,           -- zlib-compressed page as fetched
+            status         TEXT NOT NULL,  -- ok | paywall | failed
+            reason         TEXT,
+            minhash        BLOB,           -- MinHash signature, so dedupe never recomputes it
+            text_group     TEXT,           -- canonical URL of the first article with this text
+            fetched_at     TEXT NOT NULL
+        );
+        CREATE INDEX articles_content_hash ON articles(content_hash);
+        CREATE INDEX articles_text_group ON articles(text_group);
+        CREATE INDEX entries_status ON entries(status);
+        CREATE TABLE runs (
+            id          INTEGER PRIMARY KEY,
+            started_at  TEXT NOT NULL,
+            finished_at TEXT,
+            status      TEXT NOT NULL,    -- running | ok | failed | interrupted
+            counts      TEXT              -- JSON: what the run did
+        );
+        """,
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (_001_initial,)
+
+
+def migrate(db: sqlite3.Connection) -> int:
+    """Bring the schema to the newest version; returns that version."""
+    db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    row = db.execute("SELECT version FROM schema_version").fetchone()
+    current = row[0] if row else 0
+    for version, step in enumerate(MIGRATIONS, start=1):
+        if version <= current:
+            continue
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            step(db)
+            db.execute("DELETE FROM schema_version")
+            db.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+    return len(MIGRATIONS)
