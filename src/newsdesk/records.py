@@ -119,3 +119,23 @@ class Article:
     @property
     def word_count(self) -> int:
         return len(self.body.split())
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedArticle:
+    """A source as the house format lists it: "original headline, Outlet"."""
+
+    headline: str
+    outlet: str
+
+
+@dataclass(frozen=True, slots=True)
+class HouseArticle:
+    """One story written in the house format (seed 000)."""
+
+    title: str
+    paragraphs: tuple[str, ...]
+    category: str
+    published: datetime  # UTC
+    related: tuple[RelatedArticle, ...]
+    tags: tuple[str, ...]
