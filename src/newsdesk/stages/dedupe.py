@@ -12,9 +12,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 NUM_PERM = 128
 SHINGLE_WORDS = 5
@@ -32,12 +35,16 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
 
 def signature(text: str) -> bytes:
     """MinHash signature of a text, as bytes for the store."""
+    from datasketch import MinHash  # imported on use: the package takes ~2 s to import
+
     minhash = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
     minhash.update_batch([s.encode("utf-8") for s in shingles(text)])
     return bytes(minhash.hashvalues.astype(np.uint64).tobytes())
 
 
 def _from_bytes(data: bytes) -> MinHash:
+    from datasketch import MinHash
+
     return MinHash(
         num_perm=NUM_PERM, hashvalues=np.frombuffer(data, dtype=np.uint64), scheme=SCHEME
     )
@@ -53,6 +60,8 @@ class DedupeItem:
 
 def dedupe(items: Sequence[DedupeItem], threshold: float) -> dict[str, str]:
     """Map every item's key to its text group key (its own key when it is the first)."""
+    from datasketch import MinHashLSH
+
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     by_hash: dict[str, str] = {}
     groups: dict[str, str] = {}

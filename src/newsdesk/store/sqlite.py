@@ -389,17 +389,20 @@ class Store:
 
     def failures(self, limit: int = 50) -> list[tuple[str, str, str]]:
         """(kind, what, reason) for the latest failed feeds and entries."""
-        feeds = self.db.execute(
-            "SELECT 'feed', url, last_error FROM feeds WHERE last_status = 'failed' "
-            "OR problems NOT IN ('[]', '') ORDER BY url"
-        ).fetchall()
+        feeds = [
+            ("feed", f.url, f"failed: {f.last_error}")
+            if f.last_status == "failed"
+            else ("feed", f.url, "recovered: " + "; ".join(f.problems))
+            for f in self.feeds()
+            if f.last_status == "failed" or f.problems
+        ]
         entries = self.db.execute(
             "SELECT 'entry', COALESCE(link, title), status || ': ' || reason FROM entries "
             "WHERE status IN ('failed', 'skipped') ORDER BY id DESC LIMIT ?",
             (limit,),
         ).fetchall()
         paywalls = self.db.execute(
-            "SELECT 'article', canonical_url, status || ': ' || COALESCE(reason, '') "
+            "SELECT 'article', canonical_url, 'held back: ' || COALESCE(reason, status) "
             "FROM articles WHERE status != 'ok' ORDER BY id DESC LIMIT ?",
             (limit,),
         ).fetchall()
@@ -409,8 +412,7 @@ class Store:
         """Content of every table without ids or clocks: equal for two equivalent runs."""
         return {
             "feeds": self.db.execute(
-                "SELECT url, title, etag, last_modified, last_status, problems FROM feeds "
-                "ORDER BY url"
+                "SELECT url, title, etag, last_modified, problems FROM feeds ORDER BY url"
             ).fetchall(),
             "entries": self.db.execute(
                 "SELECT feed_url, entry_key, title, link, published, status, article_url "

@@ -1,0 +1,109 @@
+"""run, status, add-feed: the commands that drive and inspect the desk."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+from rich.table import Table
+
+from newsdesk.cli.common import reported_errors, settings_from
+from newsdesk.pipeline import Pipeline, RunReport, discover_feed
+from newsdesk.settings import Settings
+from newsdesk.store import Store
+
+console = Console(stderr=True)
+
+
+class RichProgress:
+    """One bar per pipeline stage."""
+
+    def __init__(self, progress: Progress) -> None:
+        self._progress = progress
+        self._tasks: dict[str, TaskID] = {}
+
+    def start(self, stage: str, total: int) -> None:
+        self._tasks[stage] = self._progress.add_task(stage, total=total)
+
+    def advance(self, stage: str) -> None:
+        self._progress.advance(self._tasks[stage])
+
+
+def run_pipeline(settings: Settings, *, fail_fast: bool = False, quiet: bool = False) -> RunReport:
+    """Run every stage under the writer lock, with progress bars on stderr."""
+    with reported_errors(), Store(settings.db_path) as store:
+        store.acquire_writer()
+        columns = (TextColumn("{task.description:<9}"), BarColumn(), MofNCompleteColumn())
+        with Progress(*columns, console=console, disable=quiet) as bars:
+            report = Pipeline(
+                settings, store, progress=RichProgress(bars), fail_fast=fail_fast
+            ).run()
+    return report
+
+
+def run_command(
+    ctx: typer.Context,
+    feeds: Annotated[
+        Path | None, typer.Option("--feeds", help="OPML, TOML or text list of feeds.")
+    ] = None,
+    fail_fast: Annotated[bool, typer.Option(help="Stop at the first unexpected error.")] = False,
+) -> None:
+    """Poll every feed, fetch and extract new articles, remove duplicates."""
+    settings = settings_from(ctx, feeds_file=feeds)
+    report = run_pipeline(settings, fail_fast=fail_fast)
+    summary = ", ".join(f"{k}={v}" for k, v in sorted(report.counts.items()))
+    console.print(f"run {report.run_id} done: {summary}")
+
+
+def status_command(ctx: typer.Context) -> None:
+    """Show feeds, counts and failures with their reasons."""
+    settings = settings_from(ctx)
+    out = Console(width=None if sys.stdout.isatty() else 160)
+    with reported_errors(), Store(settings.db_path) as store:
+        counts = store.counts()
+        out.print(" ".join(f"[bold]{k}[/]={v}" for k, v in counts.items()))
+        feeds = Table("outlet", "status", "entries", "errors", "feed", title="Feeds")
+        for feed in store.feeds():
+            status = feed.last_status or "never fetched"
+            if feed.problems and not feed.last_error:
+                status += f" ({len(feed.problems)} problems recovered, see below)"
+            feeds.add_row(
+                feed.title or "", status, str(feed.entry_count), str(feed.error_count), feed.url
+            )
+        out.print(feeds)
+        failures = store.failures()
+        if failures:
+            table = Table("kind", "item", "reason", title="Failures and held-back items")
+            for kind, what, reason in failures:
+                table.add_row(kind, what, reason)
+            out.print(table)
+        runs = Table("run", "started", "finished", "status", "counts", title="Recent runs")
+        for run in store.runs(5):
+            counts_text = ", ".join(f"{k}={v}" for k, v in sorted(run["counts"].items()))
+            runs.add_row(
+                str(run["id"]),
+                run["started_at"],
+                run["finished_at"] or "",
+                run["status"],
+                counts_text,
+            )
+        out.print(runs)
+
+
+def add_feed_command(
+    ctx: typer.Context,
+    url: Annotated[str, typer.Argument(help="A feed URL or a site's home page.")],
+) -> None:
+    """Add a feed; a home page is searched for its <link rel="alternate"> feed."""
+    settings = settings_from(ctx)
+    with reported_errors():
+        source = asyncio.run(discover_feed(settings, url))
+        with Store(settings.db_path) as store:
+            added = store.upsert_feeds([source])
+    state = "added" if added else "already known"
+    typer.echo(f"{state}: {source.url}" + (f" ({source.title})" if source.title else ""))

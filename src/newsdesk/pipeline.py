@@ -1,0 +1,278 @@
+"""Wires the stages together. Each item's failure is recorded with its reason, never fatal.
+
+    feeds -> fetch -> parse -> entries -> fetch -> extract -> articles -> dedupe
+
+Stages are pure functions or small objects from `newsdesk.stages`; this module owns the order,
+the concurrency and the bookkeeping in the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, time
+from typing import Protocol, TypeVar
+
+from newsdesk.errors import (
+    ExtractError,
+    FeedError,
+    FetchError,
+    NewsdeskError,
+    RobotsDisallowedError,
+)
+from newsdesk.records import Article, FeedSource, ItemStatus
+from newsdesk.settings import Settings
+from newsdesk.stages.dedupe import DedupeItem, dedupe, signature
+from newsdesk.stages.discover import find_feed_links, load_feed_list
+from newsdesk.stages.extract import extract_article
+from newsdesk.stages.fetch import Fetcher, FetchPolicy
+from newsdesk.stages.parse import parse_feed
+from newsdesk.store import FeedRow, PendingEntry, Store
+from newsdesk.urls import canonicalize_url
+
+T = TypeVar("T")
+
+
+class Progress(Protocol):
+    """Where the pipeline reports progress (Rich bars in the CLI, nothing in tests)."""
+
+    def start(self, stage: str, total: int) -> None: ...
+    def advance(self, stage: str) -> None: ...
+
+
+class NoProgress:
+    def start(self, stage: str, total: int) -> None:
+        pass
+
+    def advance(self, stage: str) -> None:
+        pass
+
+
+@dataclass
+class RunReport:
+    run_id: int
+    counts: Counter[str] = field(default_factory=Counter)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """Stored times are UTC; a time without a zone is taken to be UTC already."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def best_time(page: datetime | None, feed: datetime | None) -> datetime | None:
+    """The page's own date, unless it gave only a day the feed states to the minute."""
+    if page is None:
+        return as_utc(feed)
+    feed = as_utc(feed)
+    if feed and page.time() == time(0) and page.date() == feed.date():
+        return feed
+    return page
+
+
+def fetch_policy(settings: Settings) -> FetchPolicy:
+    return FetchPolicy(
+        user_agent=settings.user_agent,
+        timeout=settings.fetch_timeout,
+        max_body_bytes=settings.max_body_bytes,
+        max_redirects=settings.max_redirects,
+        per_host_concurrency=settings.per_host_concurrency,
+        total_concurrency=settings.total_concurrency,
+        politeness_delay=settings.politeness_delay,
+        retries=settings.retries,
+        respect_robots=settings.respect_robots,
+        allow_private=settings.allow_private_addresses,
+    )
+
+
+def configured_feeds(settings: Settings) -> list[FeedSource]:
+    sources = load_feed_list(settings.feeds_file) if settings.feeds_file else []
+    return sources + [FeedSource(url=url) for url in settings.feeds]
+
+
+class Pipeline:
+    """One run over the store. Not reentrant: take the store's writer lock first."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        *,
+        progress: Progress | None = None,
+        fail_fast: bool = False,
+        fetcher: Fetcher | None = None,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.progress = progress or NoProgress()
+        self.fail_fast = fail_fast
+        self._fetcher = fetcher
+
+    def run(self) -> RunReport:
+        report = RunReport(self.store.start_run())
+        status = "failed"
+        try:
+            asyncio.run(self._run(report))
+            status = "ok"
+        finally:
+            self.store.finish_run(report.run_id, status, dict(report.counts))
+        return report
+
+    async def _run(self, report: RunReport) -> None:
+        report.counts["feeds_new"] = self.store.upsert_feeds(configured_feeds(self.settings))
+        fetcher = self._fetcher or Fetcher(fetch_policy(self.settings))
+        async with fetcher:
+            feeds = self.store.feeds()
+            self.progress.start("feeds", len(feeds))
+            await self._each(feeds, lambda f: self._poll_feed(fetcher, f, report), "feeds")
+            pending = self.store.pending_entries(self.settings.max_articles_per_feed)
+            self.progress.start("articles", len(pending))
+            await self._each(pending, lambda e: self._ingest_entry(fetcher, e, report), "articles")
+        self.progress.start("dedupe", 1)
+        report.counts["texts"] = self._dedupe()
+        self.progress.advance("dedupe")
+
+    async def _each(self, items: list[T], work: Callable[[T], Awaitable[None]], stage: str) -> None:
+        """Run `work` on every item concurrently; the fetcher enforces the request limits."""
+
+        async def one(item: T) -> None:
+            await work(item)
+            self.progress.advance(stage)
+
+        await asyncio.gather(*(one(item) for item in items))
+
+    # -- feeds -------------------------------------------------------------------------------
+    async def _poll_feed(self, fetcher: Fetcher, feed: FeedRow, report: RunReport) -> None:
+        try:
+            result = await fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+            if result.not_modified:
+                self.store.record_feed_not_modified(feed.url)
+                report.counts["feeds_not_modified"] += 1
+                return
+            parsed = parse_feed(result.body, url=result.final_url, content_type=result.content_type)
+        except (FetchError, FeedError) as exc:
+            self.store.record_feed_failed(feed.url, str(exc))
+            report.counts["feeds_failed"] += 1
+            return
+        except Exception as exc:
+            if self.fail_fast:
+                raise
+            self.store.record_feed_failed(feed.url, f"internal error: {type(exc).__name__}: {exc}")
+            report.counts["feeds_failed"] += 1
+            return
+        report.counts["entries_new"] += self.store.record_feed_ok(
+            feed.url,
+            title=parsed.title or None,
+            site_url=parsed.link,
+            etag=result.etag,
+            last_modified=result.last_modified,
+            entries=parsed.entries,
+            problems=parsed.problems,
+        )
+        report.counts["feeds_ok"] += 1
+
+    # -- articles ----------------------------------------------------------------------------
+    async def _ingest_entry(self, fetcher: Fetcher, entry: PendingEntry, report: RunReport) -> None:
+        status, reason, url = ItemStatus.FAILED, "", None
+        try:
+            if not entry.link:
+                raise ExtractError("feed entry has no link")
+            url = canonicalize_url(entry.link)
+            if self.store.known_article_url(url):
+                status, reason = ItemStatus.OK, ""
+            else:
+                article, raw = await self._fetch_article(fetcher, entry, url)
+                new = self.store.record_article(entry.id, *self._with_signature(article, raw))
+                report.counts["articles_" + article.status.value] += int(new)
+                return
+        except RobotsDisallowedError as exc:
+            status, reason = ItemStatus.SKIPPED, str(exc)
+        except (NewsdeskError, ValueError) as exc:
+            reason = str(exc)
+        except Exception as exc:
+            if self.fail_fast:
+                raise
+            reason = f"internal error: {type(exc).__name__}: {exc}"
+        report.counts["entries_" + status.value] += 1
+        self.store.record_entry(entry.id, status, reason or None, url)
+
+    async def _fetch_article(
+        self, fetcher: Fetcher, entry: PendingEntry, url: str
+    ) -> tuple[Article, bytes]:
+        result = await fetcher.fetch(url, robots=True)
+        # Extraction is CPU work; a thread keeps the other downloads moving meanwhile.
+        extracted = await asyncio.to_thread(extract_article, result.body, result.final_url)
+        article = Article(
+            url=result.final_url,
+            canonical_url=extracted.canonical_url,
+            outlet=entry.outlet,
+            title=extracted.title or entry.title,
+            authors=extracted.authors,
+            published=best_time(as_utc(extracted.published), entry.published),
+            body=extracted.body,
+            lang=extracted.lang,
+        )
+        return self._classify(article, extracted.paywalled), result.body
+
+    def _classify(self, article: Article, paywalled: bool) -> Article:
+        """Paywalls and stubs are kept with their reason but never published."""
+        if paywalled:
+            reason = "the page shows only a teaser"
+        elif article.word_count < self.settings.min_body_words:
+            reason = f"stub page: only {article.word_count} words of body"
+        else:
+            return article
+        return replace(article, status=ItemStatus.PAYWALL, reason=reason)
+
+    @staticmethod
+    def _with_signature(article: Article, raw: bytes) -> tuple[Article, bytes, bytes | None]:
+        minhash = signature(article.body) if article.status is ItemStatus.OK else None
+        return article, raw, minhash
+
+    def _dedupe(self) -> int:
+        stored = self.store.articles()
+        items = [
+            DedupeItem(
+                s.article.canonical_url, s.article.content_hash, s.minhash, s.article.published
+            )
+            for s in stored
+            if s.minhash is not None
+        ]
+        groups = dedupe(items, self.settings.near_duplicate_threshold)
+        changed = {
+            s.article.canonical_url: groups[s.article.canonical_url]
+            for s in stored
+            if s.article.canonical_url in groups and s.text_group != groups[s.article.canonical_url]
+        }
+        if changed:
+            self.store.set_text_groups(changed)
+        return len(set(groups.values()))
+
+
+async def discover_feed(settings: Settings, url: str) -> FeedSource:
+    """A feed URL as given, or the first working feed a home page links to."""
+    async with Fetcher(fetch_policy(settings)) as fetcher:
+        result = await fetcher.fetch(url)
+        try:
+            parsed = parse_feed(result.body, url=result.final_url, content_type=result.content_type)
+            return FeedSource(url=result.final_url, title=parsed.title or None)
+        except FeedError as not_a_feed:
+            candidates = find_feed_links(result.body, result.final_url)
+            if not candidates:
+                raise FeedError(
+                    f"{url} is neither a feed nor a page that links to one ({not_a_feed})"
+                ) from not_a_feed
+        problems = []
+        for candidate in candidates:
+            try:
+                found = await fetcher.fetch(candidate)
+                parsed = parse_feed(
+                    found.body, url=found.final_url, content_type=found.content_type
+                )
+                return FeedSource(url=found.final_url, title=parsed.title or None)
+            except (FetchError, FeedError) as exc:
+                problems.append(f"{candidate}: {exc}")
+        raise FeedError(f"no working feed linked from {url}: " + "; ".join(problems))
