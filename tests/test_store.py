@@ -90,7 +90,11 @@ def test_failures_are_recorded_with_reasons(tmp_path: Path) -> None:
         store.record_feed_failed("https://broken.example/feed", "not a feed: HTML page")
         (feed,) = store.feeds()
         assert (feed.last_status, feed.error_count) == ("failed", 2)
-        assert ("feed", "https://broken.example/feed", "failed: not a feed: HTML page") in store.failures()
+        assert (
+            "feed",
+            "https://broken.example/feed",
+            "failed: not a feed: HTML page",
+        ) in store.failures()
 
 
 def test_one_writer_at_a_time(tmp_path: Path) -> None:
