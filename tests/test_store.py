@@ -135,3 +135,55 @@ def test_paywalled_articles_are_kept_but_not_listed_as_ok(tmp_path: Path) -> Non
         assert store.articles() == []
         assert [a.article.reason for a in store.articles(status=None)] == ["paywall"]
         assert store.counts()["paywalled"] == 1
+
+
+def test_stories_versions_and_embeddings_round_trip(tmp_path: Path) -> None:
+    import numpy as np
+
+    from newsdesk.records import Story, StoryVersion
+
+    with Store(tmp_path / "d.db") as store:
+        store.upsert_feeds([FeedSource("https://outlet.example/feed", "Outlet")])
+        store.record_feed_ok(
+            "https://outlet.example/feed",
+            title=None,
+            site_url=None,
+            etag=None,
+            last_modified=None,
+            entries=[entry(1), entry(2)],
+            problems=[],
+        )
+        for pending, n in zip(store.pending_entries(10), (1, 2), strict=True):
+            store.record_article(pending.id, article(n), b"", None)
+        story = Story(
+            id="s1",
+            label="Headline 1",
+            article_urls=("https://outlet.example/1", "https://outlet.example/2"),
+            outlets=("Outlet",),
+            first_published=datetime(2026, 3, 1, 9, tzinfo=UTC),
+            last_published=datetime(2026, 3, 2, 9, tzinfo=UTC),
+            category="World",
+        )
+        store.save_stories([story])
+        store.save_stories([story])  # idempotent: the state is replaced, not appended
+        assert store.stories() == [story]
+        draft = StoryVersion(
+            "s1",
+            0,
+            datetime(2026, 3, 2, 10, tzinfo=UTC),
+            True,
+            (),
+            story.article_urls,
+            "T",
+            "text",
+            "{}",
+        )
+        assert store.save_version(draft).version == 1
+        assert store.save_version(draft).version == 2
+        assert [v.version for v in store.versions("s1")] == [1, 2]
+        assert store.latest_versions()["s1"].version == 2
+        vector = np.arange(4, dtype=np.float32)
+        store.save_embeddings("m", {"h1": vector})
+        store.save_embeddings("m", {"h1": vector * 2})  # first one kept: same content, same vector
+        assert store.embeddings("m", ["h1", "h2"])["h1"].tolist() == [0, 1, 2, 3]
+        assert store.embeddings("other", ["h1"]) == {}

@@ -139,3 +139,37 @@ class HouseArticle:
     published: datetime  # UTC
     related: tuple[RelatedArticle, ...]
     tags: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """One event as covered by one or more outlets; `follows` links a thread's earlier story."""
+
+    id: str
+    label: str  # the most central headline, for people and logs
+    article_urls: tuple[str, ...]  # canonical URLs, earliest first
+    outlets: tuple[str, ...]  # distinct outlets, in order of first coverage
+    first_published: datetime | None
+    last_published: datetime | None
+    follows: str | None = None
+    category: str | None = None
+    quiet: bool = False  # no new coverage for longer than the quiet period
+
+    @property
+    def outlet_count(self) -> int:
+        return len(self.outlets)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryVersion:
+    """One written version of a story, published or held back with reasons."""
+
+    story_id: str
+    version: int
+    created_at: datetime
+    published: bool
+    reasons: tuple[str, ...]
+    sources: tuple[str, ...]  # canonical URLs the version was written from
+    title: str
+    text: str  # house text layout
+    payload: str  # JSON: article, citations, checks, timings

@@ -79,7 +79,50 @@ def _001_initial(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (_001_initial,)
+def _002_stories(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE embeddings (
+            content_hash TEXT NOT NULL,
+            model        TEXT NOT NULL,
+            vector       BLOB NOT NULL,     -- float32, L2-normalised
+            PRIMARY KEY (content_hash, model)
+        );
+        CREATE TABLE stories (
+            id              TEXT PRIMARY KEY,  -- stable: derived from the founding article
+            follows         TEXT,              -- earlier story this one continues (a thread)
+            label           TEXT NOT NULL,     -- most central headline, for people
+            category        TEXT,
+            first_published TEXT,
+            last_published  TEXT,
+            outlet_count    INTEGER NOT NULL,
+            article_count   INTEGER NOT NULL,
+            status          TEXT NOT NULL,     -- open | quiet
+            updated_at      TEXT NOT NULL
+        );
+        CREATE TABLE story_articles (
+            canonical_url TEXT PRIMARY KEY REFERENCES articles(canonical_url),
+            story_id      TEXT NOT NULL
+        );
+        CREATE INDEX story_articles_story ON story_articles(story_id);
+        CREATE TABLE story_versions (
+            story_id    TEXT NOT NULL,
+            version     INTEGER NOT NULL,
+            created_at  TEXT NOT NULL,
+            status      TEXT NOT NULL,         -- published | held
+            reasons     TEXT NOT NULL,         -- JSON list: why it was held back
+            sources     TEXT NOT NULL,         -- JSON list of canonical URLs it was written from
+            title       TEXT NOT NULL,
+            text        TEXT NOT NULL,         -- the house text layout
+            payload     TEXT NOT NULL,         -- JSON: article, citations, checks, timings
+            PRIMARY KEY (story_id, version)
+        )
+        """,
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (_001_initial, _002_stories)
 
 
 def migrate(db: sqlite3.Connection) -> int:

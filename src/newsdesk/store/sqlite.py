@@ -22,6 +22,7 @@ from typing import IO, Any
 from newsdesk.errors import RunLockedError, StoreError
 from newsdesk.records import Article, Entry, FeedSource, ItemStatus
 from newsdesk.store.migrations import migrate
+from newsdesk.store.stories import StoriesMixin
 
 
 def _now() -> str:
@@ -69,7 +70,7 @@ class StoredArticle:
     text_group: str | None
 
 
-class Store:
+class Store(StoriesMixin):
     """A connection to one newsdesk database."""
 
     def __init__(self, path: Path) -> None:

@@ -1,0 +1,183 @@
+"""Stories, their embeddings and written versions: the story half of the store."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime
+
+import numpy as np
+
+from newsdesk.records import Story, StoryVersion
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _parse(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+class StoriesMixin:
+    """Mixed into Store: needs its connection and transaction()."""
+
+    db: sqlite3.Connection
+
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        raise NotImplementedError
+
+    # -- embeddings: keyed by content hash, so no text is ever embedded twice ----------------
+    def embeddings(self, model: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(hashes), 500):
+            chunk = list(hashes[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT content_hash, vector FROM embeddings WHERE model = ? "
+                f"AND content_hash IN ({marks})",
+                [model, *chunk],
+            )
+            for content_hash, blob in rows:
+                found[content_hash] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def save_embeddings(self, model: str, vectors: Mapping[str, np.ndarray]) -> None:
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR IGNORE INTO embeddings (content_hash, model, vector) VALUES (?, ?, ?)",
+                [(h, model, v.astype(np.float32).tobytes()) for h, v in vectors.items()],
+            )
+
+    # -- stories -------------------------------------------------------------------------------
+    def save_stories(self, stories: Sequence[Story]) -> None:
+        """Replace the story table and assignments with the clustering's current state."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.transaction() as db:
+            db.execute("DELETE FROM story_articles")
+            db.execute("DELETE FROM stories")
+            db.executemany(
+                "INSERT INTO stories (id, follows, label, category, first_published, "
+                "last_published, outlet_count, article_count, status, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        s.id,
+                        s.follows,
+                        s.label,
+                        s.category,
+                        _iso(s.first_published),
+                        _iso(s.last_published),
+                        s.outlet_count,
+                        len(s.article_urls),
+                        "quiet" if s.quiet else "open",
+                        now,
+                    )
+                    for s in stories
+                ],
+            )
+            db.executemany(
+                "INSERT INTO story_articles (canonical_url, story_id) VALUES (?, ?)",
+                [(url, s.id) for s in stories for url in s.article_urls],
+            )
+
+    def stories(self) -> list[Story]:
+        members: dict[str, list[tuple[str, str]]] = {}
+        for story_id, url, outlet in self.db.execute(
+            "SELECT sa.story_id, a.canonical_url, a.outlet FROM story_articles sa "
+            "JOIN articles a ON a.canonical_url = sa.canonical_url "
+            "ORDER BY a.published, a.canonical_url"
+        ):
+            members.setdefault(story_id, []).append((url, outlet))
+        return [self._story(row, members.get(row[0], [])) for row in self._story_rows()]
+
+    def _story_rows(self) -> Iterator[tuple[str, ...]]:
+        yield from self.db.execute(
+            "SELECT id, label, first_published, last_published, follows, category, status "
+            "FROM stories ORDER BY first_published, id"
+        )
+
+    @staticmethod
+    def _story(row: tuple[str, ...], members: list[tuple[str, str]]) -> Story:
+        outlets = list(dict.fromkeys(outlet for _, outlet in members))
+        return Story(
+            id=row[0],
+            label=row[1],
+            article_urls=tuple(url for url, _ in members),
+            outlets=tuple(outlets),
+            first_published=_parse(row[2]),
+            last_published=_parse(row[3]),
+            follows=row[4],
+            category=row[5],
+            quiet=row[6] == "quiet",
+        )
+
+    # -- written versions ------------------------------------------------------------------
+    def save_version(self, version: StoryVersion) -> StoryVersion:
+        """Store a new version numbered after the latest; returns it with its number."""
+        with self.transaction() as db:
+            (latest,) = db.execute(
+                "SELECT COALESCE(MAX(version), 0) FROM story_versions WHERE story_id = ?",
+                (version.story_id,),
+            ).fetchone()
+            numbered = StoryVersion(
+                story_id=version.story_id,
+                version=latest + 1,
+                created_at=version.created_at,
+                published=version.published,
+                reasons=version.reasons,
+                sources=version.sources,
+                title=version.title,
+                text=version.text,
+                payload=version.payload,
+            )
+            db.execute(
+                "INSERT INTO story_versions (story_id, version, created_at, status, reasons, "
+                "sources, title, text, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    numbered.story_id,
+                    numbered.version,
+                    numbered.created_at.isoformat(timespec="seconds"),
+                    "published" if numbered.published else "held",
+                    json.dumps(list(numbered.reasons)),
+                    json.dumps(list(numbered.sources)),
+                    numbered.title,
+                    numbered.text,
+                    numbered.payload,
+                ),
+            )
+        return numbered
+
+    def versions(self, story_id: str | None = None) -> list[StoryVersion]:
+        """Every version (of one story, or all), oldest first."""
+        query = (
+            "SELECT story_id, version, created_at, status, reasons, sources, title, text, "
+            "payload FROM story_versions"
+        )
+        params: tuple[str, ...] = ()
+        if story_id is not None:
+            query += " WHERE story_id = ?"
+            params = (story_id,)
+        rows = self.db.execute(query + " ORDER BY story_id, version", params)
+        return [
+            StoryVersion(
+                story_id=r[0],
+                version=r[1],
+                created_at=datetime.fromisoformat(r[2]),
+                published=r[3] == "published",
+                reasons=tuple(json.loads(r[4])),
+                sources=tuple(json.loads(r[5])),
+                title=r[6],
+                text=r[7],
+                payload=r[8],
+            )
+            for r in rows
+        ]
+
+    def latest_versions(self) -> dict[str, StoryVersion]:
+        latest: dict[str, StoryVersion] = {}
+        for version in self.versions():
+            latest[version.story_id] = version  # oldest first, so the last one wins
+        return latest
