@@ -21,9 +21,12 @@ def demo_command(
     port: Annotated[
         int, typer.Option(help="Loopback port of the sample outlets (fixed, so feeds stay known).")
     ] = 8741,
+    serve: Annotated[bool, typer.Option(help="Serve the site when the run is done.")] = True,
+    web_port: Annotated[int, typer.Option(help="Port of the desk's web site.")] = 8000,
 ) -> None:
-    """Run the pipeline on the offline sample outlets and show what it found."""
+    """Run the desk on the offline sample outlets, then serve what it wrote."""
     console = Console()
+    # The sample outlets keep serving while the site is up: its source links point at them.
     with DemoServer(port=port) as server:
         data_dir.mkdir(parents=True, exist_ok=True)
         opml = data_dir / "demo-feeds.opml"
@@ -38,8 +41,15 @@ def demo_command(
             politeness_delay=0.0,
         )
         run_pipeline(settings)
-    ctx.obj = {**(ctx.obj or {}), "data_dir": data_dir}
-    status_command(ctx)
-    console.print(
-        f"store: {settings.db_path}  (inspect with: newsdesk --data-dir {data_dir} status)"
-    )
+        ctx.obj = {**(ctx.obj or {}), "data_dir": data_dir}
+        status_command(ctx)
+        console.print(f"store: {settings.db_path}")
+        if serve:
+            from newsdesk.web import create_app
+            from newsdesk.web import serve as serve_app
+
+            console.print(
+                f"\n[bold green]The desk's site: http://127.0.0.1:{web_port}/[/]  "
+                f"(sample outlets: {server.base_url}/ ; Ctrl-C to stop)"
+            )
+            serve_app(create_app(settings.db_path), "127.0.0.1", web_port)

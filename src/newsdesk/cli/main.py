@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from newsdesk.cli import demo, ingest, tools
+from newsdesk.cli import demo, ingest, tools, web
 
 app = typer.Typer(
     name="newsdesk",
@@ -37,6 +37,9 @@ app.command("add-feed")(ingest.add_feed_command)
 app.command("parse-feed")(tools.parse_feed_command)
 app.command("extract")(tools.extract_command)
 app.command("demo")(demo.demo_command)
+app.command("serve")(web.serve_command)
+app.command("publish")(web.publish_command)
+app.command("export")(web.export_command)
 
 
 def main() -> None:
