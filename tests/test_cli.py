@@ -105,7 +105,10 @@ def test_run_then_status_over_http(tmp_path: Path, demo_server: DemoServer) -> N
     feeds = tmp_path / "feeds.txt"
     feeds.write_text("# one outlet\n" + demo_server.feed_urls()[0][1] + "\n")
     config = tmp_path / "newsdesk.toml"
-    config.write_text("allow_private_addresses = true\npoliteness_delay = 0\n")
+    config.write_text(
+        "allow_private_addresses = true\npoliteness_delay = 0\n"
+        'writer = "extractive"\nembedder = "hashing"\nentities = "none"\n'
+    )
     run = newsdesk("run", "--feeds", str(feeds), cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert "articles_ok=" in run.stderr

@@ -129,3 +129,4 @@ def test_real_llama_cpp_loading_path_on_the_tiny_model() -> None:
     text = model.complete(Prompt(system="Be brief.", user="Say hello.", max_tokens=8))
     assert 0 < text.completion_tokens <= 8
     assert text.seconds > 0
+    model.close()

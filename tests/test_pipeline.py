@@ -18,6 +18,11 @@ def demo_settings(tmp_path: Path, feeds_file: Path, **extra: object) -> Settings
         feeds_file=feeds_file,
         allow_private_addresses=True,
         politeness_delay=0.0,
+        # Fast stand-ins: these tests are about ingest and bookkeeping. The real models are
+        # exercised by test_demo_stories below.
+        writer="extractive",
+        embedder="hashing",
+        entities="none",
         **extra,  # type: ignore[arg-type]
     )
 

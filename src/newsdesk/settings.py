@@ -48,6 +48,25 @@ class Settings(BaseModel):
         0.7, gt=0, le=1, description="MinHash Jaccard above which two texts are one."
     )
     min_body_words: int = Field(60, ge=0, description="Shorter bodies are marked as stubs.")
+    # -- stories --
+    min_outlets: int = Field(2, ge=1, description="Distinct outlets a story needs to be written.")
+    embedder: str = Field(
+        "minilm", pattern="^(minilm|hashing)$", description="Embedding model for clustering."
+    )
+    entities: str = Field(
+        "spacy", pattern="^(spacy|none)$", description="Named-entity recogniser for clustering."
+    )
+    # -- writing --
+    writer: str = Field(
+        "embedded",
+        pattern="^(embedded|openai|extractive|fake)$",
+        description="Who writes stories: embedded model, model server, no model, or fake.",
+    )
+    model_threads: int = Field(2, ge=1, description="CPU threads of the embedded model.")
+    model_context: int = Field(4096, ge=512, description="Context window of the embedded model.")
+    openai_base_url: str | None = Field(None, description="OpenAI-compatible server base URL.")
+    openai_model: str | None = Field(None, description="Model name on that server.")
+    openai_api_key: str | None = Field(None, description="Bearer key for that server.")
 
     @property
     def db_path(self) -> Path:

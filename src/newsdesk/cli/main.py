@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from newsdesk.cli import demo, ingest, tools, web
+from newsdesk.cli import demo, ingest, stories, tools, verify, web, write
 
 app = typer.Typer(
     name="newsdesk",
@@ -37,6 +37,9 @@ app.command("add-feed")(ingest.add_feed_command)
 app.command("parse-feed")(tools.parse_feed_command)
 app.command("extract")(tools.extract_command)
 app.command("demo")(demo.demo_command)
+app.command("verify")(verify.verify_command)
+app.command("cluster")(stories.cluster_command)
+app.command("compose")(write.compose_command)
 app.command("serve")(web.serve_command)
 app.command("publish")(web.publish_command)
 app.command("export")(web.export_command)

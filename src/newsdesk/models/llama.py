@@ -6,7 +6,6 @@ model can only produce valid JSON of that shape.
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any
@@ -69,5 +68,6 @@ class LlamaModel:
             seconds=seconds,
         )
 
-    def describe(self) -> str:
-        return json.dumps({"model": self.name})
+    def close(self) -> None:
+        """Free the model now: left to interpreter shutdown, llama.cpp's finaliser can fail."""
+        self._llm.close()

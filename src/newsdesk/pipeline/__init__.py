@@ -1,6 +1,7 @@
 """Wires the stages together. Each item's failure is recorded with its reason, never fatal.
 
     feeds -> fetch -> parse -> entries -> fetch -> extract -> articles -> dedupe
+          -> embed + cluster (stories.py) -> write + verify (writing.py) -> versions
 
 Stages are pure functions or small objects from `newsdesk.stages`; this module owns the order,
 the concurrency and the bookkeeping in the store.
@@ -22,6 +23,11 @@ from newsdesk.errors import (
     NewsdeskError,
     RobotsDisallowedError,
 )
+from newsdesk.models.embedding import Embedder, HashingEmbedder, MiniLMEmbedder
+from newsdesk.models.factory import text_model
+from newsdesk.models.ner import EntityExtractor, FakeEntities, SpacyEntities
+from newsdesk.pipeline.stories import cluster_stories
+from newsdesk.pipeline.writing import stories_to_write, write_stories
 from newsdesk.records import Article, FeedSource, ItemStatus
 from newsdesk.settings import Settings
 from newsdesk.stages.dedupe import DedupeItem, dedupe, signature
@@ -88,6 +94,16 @@ def fetch_policy(settings: Settings) -> FetchPolicy:
     )
 
 
+def story_models(settings: Settings) -> tuple[Embedder, EntityExtractor]:
+    embedder: Embedder = (
+        MiniLMEmbedder(threads=settings.model_threads)
+        if settings.embedder == "minilm"
+        else HashingEmbedder()
+    )
+    entities: EntityExtractor = SpacyEntities() if settings.entities == "spacy" else FakeEntities()
+    return embedder, entities
+
+
 def configured_feeds(settings: Settings) -> list[FeedSource]:
     sources = load_feed_list(settings.feeds_file) if settings.feeds_file else []
     return sources + [FeedSource(url=url) for url in settings.feeds]
@@ -134,6 +150,22 @@ class Pipeline:
         self.progress.start("dedupe", 1)
         report.counts["texts"] = self._dedupe()
         self.progress.advance("dedupe")
+        self.progress.start("stories", 1)
+        stories = cluster_stories(self.store, *story_models(self.settings))
+        report.counts["stories"] = len(stories)
+        report.counts["stories_corroborated"] = sum(
+            s.outlet_count >= self.settings.min_outlets for s in stories
+        )
+        self.progress.advance("stories")
+        todo = stories_to_write(self.store, self.settings.min_outlets)
+        self.progress.start("writing", len(todo))
+        if todo:
+            model = text_model(self.settings.writer, self.settings)
+            report.counts.update(
+                write_stories(
+                    self.store, todo, model, model, advance=lambda: self.progress.advance("writing")
+                )
+            )
 
     async def _each(self, items: list[T], work: Callable[[T], Awaitable[None]], stage: str) -> None:
         """Run `work` on every item concurrently; the fetcher enforces the request limits."""

@@ -1,0 +1,173 @@
+"""Deterministic checks of one draft sentence: numbers, names, places and titles."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Sequence
+
+from newsdesk.checks.documents import Passage
+from newsdesk.checks.evidence import Evidence, Located
+from newsdesk.checks.normal import aliases, contains_phrase, name_key, place_stem, same_place
+from newsdesk.checks.numbers import Quantity, figures
+from newsdesk.checks.problems import Problem, Verdict
+from newsdesk.checks.relations import Title, containments, describe, same_site, titles
+from newsdesk.text import STOPWORDS
+
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
+
+
+# -- numbers -----------------------------------------------------------------------------------
+
+
+def _known(quantity: Quantity, evidence: Evidence) -> bool:
+    if any(quantity.matches(q) for q in evidence.figures.quantities):
+        return True
+    # "on the 3rd" when the sources say "March 3".
+    return not quantity.unit and any(quantity.value == day for _, day in evidence.figures.dates)
+
+
+def _number_verdict(quantity: Quantity, cited: Sequence[Located], mine: set[float]) -> Verdict:
+    """Contradicted when the cited evidence gives another figure of the same kind."""
+    for located in cited:
+        for theirs in figures(located.passage.text).quantities:
+            if theirs.unit == quantity.unit and theirs.value not in mine:
+                return Verdict.CONTRADICTED
+    return Verdict.UNSUPPORTED
+
+
+def check_numbers(sentence: Passage, cited: Sequence[Located], evidence: Evidence) -> list[Problem]:
+    """Every figure, date and weekday/month name must be in a source (after normalising)."""
+    found = figures(sentence.text)
+    mine = {q.value for q in found.quantities}
+    problems = [
+        Problem("numbers", _number_verdict(q, cited, mine), f"{q.text} is not in the sources")
+        for q in found.quantities
+        if not _known(q, evidence)
+    ]
+    for month, day in sorted(found.dates - evidence.figures.dates):
+        date = f"{calendar.month_name[month]} {day}"
+        problems.append(Problem("numbers", Verdict.UNSUPPORTED, f"{date} is not in the sources"))
+    for word in sorted(found.temporal - evidence.figures.temporal):
+        problems.append(
+            Problem("numbers", Verdict.UNSUPPORTED, f"{word.title()} is not in the sources")
+        )
+    return problems
+
+
+# -- names -------------------------------------------------------------------------------------
+
+
+def _person_known(key: str, evidence: Evidence) -> bool:
+    """'Elena Varga' when the sources say 'Elena M. Varga' (all words in one source name)."""
+    words = key.split()
+    return any(all(w in person for w in words) for person in evidence.persons)
+
+
+def _name_known(key: str, label: str, evidence: Evidence) -> bool:
+    if any(contains_phrase(evidence.names, a) for a in aliases(key)):
+        return True
+    if label == "PERSON":
+        return _person_known(key, evidence)
+    if label in {"NORP", "GPE"}:  # "Karsovian" when the sources say "Karsovia"
+        return re.search(rf"\b{re.escape(place_stem(key))}", evidence.names) is not None
+    # "the Defence Ministry" for "the Ministry of Defence": every word somewhere in the sources.
+    words = [w for w in key.split() if w not in STOPWORDS]
+    return bool(words) and all(contains_phrase(evidence.names, w) for w in words)
+
+
+def _namesake(key: str, evidence: Evidence) -> str | None:
+    """A different person in the sources with the same surname ('Peter' for 'Elena Varga')."""
+    surname = key.split()[-1]
+    for person in evidence.persons:
+        if len(person) > 1 and person[-1] == surname:
+            return " ".join(person).title()
+    return None
+
+
+def check_names(sentence: Passage, evidence: Evidence) -> list[Problem]:
+    """People, organisations and places must be named in a source."""
+    problems = []
+    seen: set[str] = set()
+    for entity in sentence.entities:
+        key = name_key(entity.text)
+        if entity.label not in NAME_LABELS or len(key) < 2 or key in seen:
+            continue
+        seen.add(key)
+        if _name_known(key, entity.label, evidence):
+            continue
+        other = _namesake(key, evidence) if entity.label == "PERSON" else None
+        if other:
+            message = f"{entity.text} is not in the sources (they name {other})"
+            problems.append(Problem("names", Verdict.CONTRADICTED, message))
+        else:
+            message = f"{entity.text} is not in the sources"
+            problems.append(Problem("names", Verdict.UNSUPPORTED, message))
+    return problems
+
+
+# -- places ------------------------------------------------------------------------------------
+
+
+def _mentioned_together(place: str, country: str, evidence: Evidence) -> bool:
+    """Some source sentence names both (e.g. 'Austrian police ... the museum in Brennhof')."""
+    stem = re.compile(rf"\b{re.escape(place_stem(country))}")
+    for located in evidence.sentences:
+        key = located.key
+        if contains_phrase(key, place) and (contains_phrase(key, country) or stem.search(key)):
+            return True
+    return False
+
+
+def check_places(sentence: Passage, evidence: Evidence) -> list[Problem]:
+    """'Place, Country' and 'Place in Country' must agree with where the sources put it."""
+    problems = []
+    for claim in containments(sentence):
+        theirs = [c for c in evidence.containments if same_site(c.place, claim.place)]
+        if any(same_place(c.country, claim.country) for c in theirs):
+            continue
+        if theirs:
+            message = f"'{claim.text}': the sources place it in {theirs[0].country.title()}"
+            problems.append(Problem("places", Verdict.CONTRADICTED, message))
+        elif not _mentioned_together(claim.place, claim.country, evidence):
+            message = f"'{claim.text}': no source puts {claim.place.title()} there"
+            problems.append(Problem("places", Verdict.UNSUPPORTED, message))
+    return problems
+
+
+# -- titles ------------------------------------------------------------------------------------
+
+
+def _same_person(a: str, b: str) -> bool:
+    """Same surname, and the same first name when both are given."""
+    words_a, words_b = a.split(), b.split()
+    if words_a[-1] != words_b[-1]:
+        return False
+    return len(words_a) == 1 or len(words_b) == 1 or words_a[0] == words_b[0]
+
+
+def _loosely_supported(title: Title, evidence: Evidence) -> bool:
+    """No source gives this person a title; do sentences naming them use the same words?"""
+    words: set[str] = set()
+    for located in evidence.sentences:
+        if contains_phrase(located.key, title.surname):
+            words |= set(located.key.split())
+    return title.roles <= words and (not title.former or "former" in words)
+
+
+def check_titles(sentence: Passage, evidence: Evidence) -> list[Problem]:
+    """People's titles ('former President', 'Foreign Minister') must match the sources."""
+    problems = []
+    for title in titles(sentence):
+        theirs = [t for t in evidence.titles if _same_person(t.person, title.person)]
+        if any(title.fits(t) and t.former == title.former for t in theirs):
+            continue
+        name = title.text
+        fitting = [t for t in theirs if title.fits(t)] or theirs
+        if fitting:
+            message = f"'{describe(title)}' for {name}; the sources say '{describe(fitting[0])}'"
+            problems.append(Problem("titles", Verdict.CONTRADICTED, message))
+        elif not _loosely_supported(title, evidence):
+            message = f"'{describe(title)}' for {name} is not in the sources"
+            problems.append(Problem("titles", Verdict.UNSUPPORTED, message))
+    return problems

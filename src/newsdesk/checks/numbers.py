@@ -1,0 +1,264 @@
+"""Numbers, amounts, percentages and dates in text, normalised so they can be compared.
+
+"10,000", "10 000", "10k", "ten thousand" and "10 thousand" all become 10000.0; "£3.2m" and
+"3.2 million pounds" become (3200000.0, "£"); "March 3" and "3 March" become (3, 3).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from newsdesk.checks.normal import plain
+
+PERCENT = "%"
+_CURRENCY_SYMBOLS = {"$": "$", "us$": "$", "€": "€", "£": "£", "¥": "¥"}
+_CURRENCY_WORDS = {
+    "dollar": "$",
+    "dollars": "$",
+    "euro": "€",
+    "euros": "€",
+    "pound": "£",
+    "pounds": "£",
+    "yen": "¥",
+}
+_SCALES = {
+    "hundred": 100.0,
+    "thousand": 1e3,
+    "million": 1e6,
+    "billion": 1e9,
+    "trillion": 1e12,
+    "k": 1e3,
+    "mn": 1e6,
+    "bn": 1e9,
+    "tn": 1e12,
+    "m": 1e6,
+    "b": 1e9,
+}
+_NUMBER = re.compile(
+    r"""
+    (?<![\w.,])(?<![A-Za-z]-)           # not part of a word ("G7", "F-16") or a longer number
+    (?P<cur>US\$|\$|€|£|¥)?\s?
+    (?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?  # 10,000 / 1,200.5
+      |\d{1,3}(?:\ \d{3})+(?!\d)         # 10 000
+      |\d+(?:\.\d+)?)
+    (?P<suffix>st|nd|rd|th|s|am|pm)?     # ordinals, decades ("1990s"), times ("6pm")
+    (?:\ ?(?P<scale>hundred|thousand|million|billion|trillion|bn|mn|tn|k|m|b)(?![a-z]))?
+    (?:\ ?(?P<pct>%|percent|per\ cent|percentage\ points?))?
+    (?:\ (?P<curword>dollars?|euros?|pounds?|yen)\b)?
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+_UNIT_TEXT = """zero one two three four five six seven eight nine ten eleven twelve thirteen
+    fourteen fifteen sixteen seventeen eighteen nineteen"""
+_TEN_TEXT = "twenty thirty forty fifty sixty seventy eighty ninety"
+_UNITS = {w: i for i, w in enumerate(_UNIT_TEXT.split())}
+_TENS = {w: 10 * (i + 2) for i, w in enumerate(_TEN_TEXT.split())}
+_WORD_SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+_WORD = re.compile(r"[A-Za-z]+")
+_MONTHS = {
+    name: i + 1
+    for i, names in enumerate(
+        (
+            "january jan",
+            "february feb",
+            "march mar",
+            "april apr",
+            "may",
+            "june jun",
+            "july jul",
+            "august aug",
+            "september sept sep",
+            "october oct",
+            "november nov",
+            "december dec",
+        )
+    )
+    for name in names.split()
+}
+_MONTH_RE = (
+    r"(?P<month>January|February|March|April|May|June|July|August|September|October|November"
+    r"|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
+_DATE_PATTERNS = (
+    re.compile(rf"\b{_MONTH_RE}\s(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?![,.]?\d)"),
+    re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s(?:of\s)?{_MONTH_RE}\b"),
+    re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b"),
+)
+_TEMPORAL = re.compile(
+    r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March"
+    r"|April|June|July|August|September|October|November|December)\b|\bMay(?=\s+\d)"
+)
+# Words before a number that make it approximate: "about 4,000" may stand for 4,150.
+_HEDGES = re.compile(
+    r"(?:about|around|roughly|nearly|almost|some|approximately|over|more than|less than|fewer "
+    r"than|at least|up to|close to|under|upwards of|just over|just under)\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number as written (`text`) and as compared (`value`, `unit`: "", "%", "$", "€" ...)."""
+
+    value: float
+    unit: str
+    text: str
+    approximate: bool = False
+
+    def matches(self, other: Quantity) -> bool:
+        """Same value (within 10% when this one is hedged) and no clash of units."""
+        if self.unit and other.unit and self.unit != other.unit:
+            return False
+        if self.approximate:
+            return abs(self.value - other.value) <= 0.1 * max(abs(self.value), 1.0)
+        return abs(self.value - other.value) <= 1e-9 * max(abs(self.value), 1.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """Everything number-like in a text."""
+
+    quantities: tuple[Quantity, ...]
+    dates: frozenset[tuple[int, int]]  # (month, day)
+    temporal: frozenset[str]  # weekday and month names, lower case
+
+    @staticmethod
+    def merge(parts: Iterable[Figures]) -> Figures:
+        parts = list(parts)
+        return Figures(
+            tuple(q for p in parts for q in p.quantities),
+            frozenset(d for p in parts for d in p.dates),
+            frozenset(t for p in parts for t in p.temporal),
+        )
+
+
+def _to_float(number: str) -> float:
+    return float(number.replace(",", "").replace(" ", ""))
+
+
+def _digit_quantities(text: str, taken: list[tuple[int, int]]) -> list[Quantity]:
+    """Numbers written with digits; their spans are added to `taken`."""
+    found = []
+    for match in _NUMBER.finditer(text):
+        if _inside(match.start("num"), taken):
+            continue  # the day of a date
+        end = match.end()
+        if end < len(text) and text[end].isalpha():
+            continue  # "737MAX", "3D": a code, not a quantity
+        scale_word = (match["scale"] or "").lower()
+        currency = _CURRENCY_SYMBOLS.get((match["cur"] or "").lower(), "")
+        currency = currency or _CURRENCY_WORDS.get((match["curword"] or "").lower(), "")
+        if scale_word in {"m", "b"} and not currency:
+            scale_word = ""  # "120m" is usually metres; "£3.2m" is money
+        if scale_word == "k" and match["scale"] and text[match.start("scale") - 1] == " ":
+            scale_word = ""  # "10 k" is rare; "10k" is ten thousand
+        value = _to_float(match["num"]) * _SCALES.get(scale_word, 1.0)
+        unit = PERCENT if match["pct"] else currency
+        hedged = bool(_HEDGES.search(text[: match.start()]))
+        found.append(Quantity(value, unit, match.group().strip(), hedged))
+        taken.append((match.start(), match.end()))
+    return found
+
+
+def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= position < end for start, end in spans)
+
+
+def _word_value(words: list[str]) -> float | None:
+    """Value of a run of number words, or None when it is not a usable number."""
+    total, current, seen_number = 0.0, 0.0, False
+    for word in words:
+        if word in _UNITS:
+            current += _UNITS[word]
+            seen_number = True
+        elif word in _TENS:
+            current += _TENS[word]
+            seen_number = True
+        elif word in {"dozen", "decade", "decades"}:
+            current = (current or 1) * (12 if word == "dozen" else 10)
+            seen_number = True
+        elif word == "hundred":
+            current = (current or 1) * 100
+            seen_number = True
+        elif word in _WORD_SCALES:
+            total += (current or 1) * _WORD_SCALES[word]
+            current, seen_number = 0.0, True
+    if not seen_number or words in (["one"], ["a"]):
+        return None  # "one of the", "a": not a figure anyone reported
+    return total + current
+
+
+def _starts_number(word: str) -> bool:
+    return word in _UNITS or word in _TENS or word in _WORD_SCALES or word in {"dozen", "a"}
+
+
+def _continues_number(word: str, previous: str) -> bool:
+    if word in _UNITS or word in _TENS or word in _WORD_SCALES or word == "dozen":
+        return True
+    if word in {"decade", "decades"}:
+        return True  # "two decades" is 20 (years); "decades" alone is vague and never starts
+    return word == "and" and previous in _WORD_SCALES
+
+
+def _word_quantities(text: str, taken: list[tuple[int, int]]) -> list[Quantity]:
+    """'ten thousand', 'twenty-five', 'a dozen', 'two decades' (= 20 years)."""
+    found: list[Quantity] = []
+    run: list[re.Match[str]] = []
+    for match in _WORD.finditer(text):
+        word = "" if _inside(match.start(), taken) else match.group().lower()
+        if run:
+            gap = text[run[-1].end() : match.start()]
+            if gap in {" ", "-"} and _continues_number(word, run[-1].group().lower()):
+                run.append(match)
+                continue
+            found.extend(_close_word_run(text, run))
+        run = [match] if _starts_number(word) else []
+    found.extend(_close_word_run(text, run))
+    return found
+
+
+def _close_word_run(text: str, run: list[re.Match[str]]) -> list[Quantity]:
+    while run and run[-1].group().lower() == "and":
+        run = run[:-1]
+    words = [m.group().lower() for m in run]
+    value = _word_value(words) if words and words != ["a"] else None
+    if value is None:
+        return []
+    after = text[run[-1].end() :]
+    unit = PERCENT if re.match(r"\s?(?:%|percent\b|per cent\b)", after) else ""
+    currency = re.match(r"\s(dollars?|euros?|pounds?)\b", after)
+    if currency:
+        unit = _CURRENCY_WORDS[currency.group(1).lower()]
+    hedged = bool(_HEDGES.search(text[: run[0].start()]))
+    return [Quantity(value, unit, text[run[0].start() : run[-1].end()], hedged)]
+
+
+def _dates(text: str) -> tuple[set[tuple[int, int]], list[tuple[int, int]], list[Quantity]]:
+    """(month, day) pairs, the spans of their day numbers, and the years of ISO dates."""
+    dates: set[tuple[int, int]] = set()
+    spans: list[tuple[int, int]] = []
+    years: list[Quantity] = []
+    for pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            month = match["month"]
+            number = int(month) if month.isdigit() else _MONTHS[month.lower().rstrip(".")]
+            day = int(match["day"])
+            if 1 <= number <= 12 and 1 <= day <= 31:
+                dates.add((number, day))
+                spans.append((match.start(), match.end()))
+                if "year" in pattern.groupindex:
+                    years.append(Quantity(float(match["year"]), "", match["year"]))
+    return dates, spans, years
+
+
+def figures(text: str) -> Figures:
+    """Every number, amount, percentage, date and weekday/month name in `text`."""
+    text = plain(text)
+    dates, date_spans, years = _dates(text)
+    taken = list(date_spans)
+    digits = _digit_quantities(text, taken)
+    quantities = years + digits + _word_quantities(text, taken)
+    temporal = frozenset(m.group().lower() for m in _TEMPORAL.finditer(text))
+    return Figures(tuple(quantities), frozenset(dates), temporal)

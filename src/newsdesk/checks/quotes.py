@@ -1,0 +1,95 @@
+"""Quotes: every quoted span is verbatim in a source and attributed to the same speaker.
+
+"Verbatim" compares word tokens, so quote style, punctuation, case and whitespace may differ
+but no word may; an ellipsis ("...") may join two pieces of one source quote.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from newsdesk.checks.documents import Document, Passage, Quote
+from newsdesk.checks.evidence import Evidence
+from newsdesk.checks.normal import plain, tokens
+from newsdesk.checks.problems import Problem, Verdict
+
+# A quote this long that shares a run of words with a source is a changed quote, not a new one.
+_ALTERED_RUN = 4
+
+
+def _pieces(text: str) -> list[str]:
+    """The parts of a quote between ellipses, as space-padded token strings."""
+    parts = re.split(r"\.\.\.|…", plain(text))
+    return [f" {' '.join(tokens(p))} " for p in parts if tokens(p)]
+
+
+def _verbatim(text: str, evidence: Evidence) -> bool:
+    pieces = _pieces(text)
+    return any(all(piece in words for piece in pieces) for words in evidence.words)
+
+
+def _longest_shared_run(text: str, evidence: Evidence) -> int:
+    """Longest run of the quote's words found verbatim in one source (for the message)."""
+    words = tokens(text)
+    best = 0
+    for start in range(len(words)):
+        for end in range(len(words), start + best, -1):
+            piece = f" {' '.join(words[start:end])} "
+            if any(piece in source for source in evidence.words):
+                best = end - start
+                break
+    return best
+
+
+def _source_quotes(evidence: Evidence) -> Iterator[Quote]:
+    for article in evidence.articles:
+        for document in article.documents:
+            yield from document.quotes
+
+
+def _same_speaker(a: str, b: str) -> bool:
+    """'paulo freitas' ~ 'freitas': any shared name word (titles are not part of names)."""
+    return bool(set(a.split()) & set(b.split()))
+
+
+def _speaker_problem(quote: Quote, evidence: Evidence) -> Problem | None:
+    """Who the sources quote with these words, when the draft names someone else."""
+    if quote.speaker is None:
+        return None
+    mine = quote.words
+    speakers = [q.speaker for q in _source_quotes(evidence) if mine in q.words or q.words in mine]
+    if not speakers or None in speakers:
+        return None  # the sources do not say who said it: nothing to contradict
+    if any(_same_speaker(quote.speaker, s) for s in speakers if s):
+        return None
+    theirs = next(s for s in speakers if s)
+    message = f"quote attributed to {quote.speaker.title()}; the sources quote {theirs.title()}"
+    return Problem("quotes", Verdict.CONTRADICTED, message)
+
+
+def _quote_problem(piece: str, evidence: Evidence) -> Problem | None:
+    if _verbatim(piece, evidence):
+        return None
+    piece = piece.strip(" ,.;:!?")
+    short = piece if len(piece) <= 60 else piece[:57] + "..."
+    if _longest_shared_run(piece, evidence) >= min(_ALTERED_RUN, len(tokens(piece))):
+        return Problem("quotes", Verdict.CONTRADICTED, f"“{short}” differs from the source quote")
+    return Problem("quotes", Verdict.UNSUPPORTED, f"“{short}” is not in any source")
+
+
+def check_quotes(draft: Document, sentence: Passage, evidence: Evidence) -> list[Problem]:
+    """Quotes overlapping this sentence: verbatim in a source, by the same speaker."""
+    problems = []
+    for quote in draft.quotes:
+        if not (quote.start < sentence.end and sentence.start < quote.end):
+            continue
+        piece = draft.text[max(quote.start, sentence.start) : min(quote.end, sentence.end)]
+        if not tokens(piece):
+            continue
+        problem = _quote_problem(piece, evidence)
+        if problem is None and _verbatim(quote.text, evidence):
+            problem = _speaker_problem(quote, evidence)
+        if problem is not None:
+            problems.append(problem)
+    return problems

@@ -1,0 +1,243 @@
+"""Two relations drafts get wrong: which country a place is in, and what a person's title is.
+
+Both are read with a few patterns over spaCy entities: "Kursk, Russia", "Russia's Kursk
+region", "the Kursk region of Russia", "the Russian region of Kursk"; "former President Donald
+Trump", "Viktor Aalto, the outgoing prime minister", "Harwick's mayor, Elena Varga".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from newsdesk.checks.documents import Passage
+from newsdesk.checks.entities import Entity
+from newsdesk.checks.normal import name_key, same_place
+from newsdesk.text import STOPWORDS
+
+_PLACES = frozenset({"GPE", "LOC", "FAC"})
+_INNER = _PLACES | {"ORG"}  # "the Brennhof City Museum in Austria" places a museum
+_DIRECTION = r"(?:(?:far\s+)?(?:north|south|east|west|central)(?:-?(?:east|west))?(?:ern)?\s+)"
+_REGION = (
+    r"(?:region|province|oblast|state|district|area|county|city|town|village|mountains|valley"
+    r"|port|island|capital|municipality|prefecture)"
+)
+# Text between two places that says the first is inside the second.
+_INSIDE = (
+    re.compile(rf"^\s*(?:{_REGION}\s*)?(?:,\s*(?:in\s+)?|\s+in\s+)(?:the\s+)?{_DIRECTION}?$", re.I),
+    re.compile(rf"^\s*{_REGION}\s+of\s+(?:the\s+)?{_DIRECTION}?$", re.I),
+)
+_POSSESSIVE = re.compile(rf"^['’]s?\s+{_DIRECTION}?$")  # "Russia's [western] Kursk"
+# "the Russian region of Kursk", "the Kestrian capital, Ostrov"
+_DEMONYM_REGION = re.compile(rf"^\s+{_REGION}(?:\s+of\s+|\s*,\s*|\s+)$", re.I)
+_LIST_AFTER = re.compile(r"^\s*(?:,|,?\s+and|,?\s+or)\s+(?:the\s+)?$")
+_AFTER_CONTAINER = re.compile(
+    r"^(?:\s*[,.;:)!?]|\s*$|\s+(?:on|in|at|last|this|and|or|after|before|where|when|which|who|"
+    r"since|during|for|to|from|with|by|near)\b)"
+)
+_GENERIC_TAIL = re.compile(rf"\s+(?:{_REGION}|region of)$")
+
+
+def place_key(text: str) -> str:
+    """'the Serra Alta mountains' -> 'serra alta'."""
+    return _GENERIC_TAIL.sub("", name_key(text))
+
+
+@dataclass(frozen=True, slots=True)
+class Containment:
+    place: str
+    country: str
+    text: str  # as written, for messages
+
+
+def _in_list(text: str, entities: list[Entity], i: int) -> bool:
+    """Is the pair (i, i+1) part of "A, B and C" rather than "Place, Country"?"""
+    if (
+        i + 2 < len(entities)
+        and entities[i + 2].label in _PLACES
+        and _LIST_AFTER.match(text[entities[i + 1].end : entities[i + 2].start])
+    ):
+        return True
+    if i > 0 and entities[i - 1].label in _PLACES:
+        return bool(_LIST_AFTER.match(text[entities[i - 1].end : entities[i].start]))
+    return False
+
+
+def _ends_place(after: str, *, comma: bool) -> bool:
+    """Does the container end here? Not in "Kursk, Ukraine's president" (an owner) and, after
+    a comma, only before punctuation or a linking word ("Almira, Spain, which ...")."""
+    if re.match(r"['’]s?\b", after):
+        return False
+    return not comma or bool(_AFTER_CONTAINER.match(after))
+
+
+def containments(passage: Passage) -> list[Containment]:
+    """Every "place is in country" statement in one sentence."""
+    text, ents = passage.text, list(passage.entities)
+    found = []
+    for i in range(len(ents) - 1):
+        first, second = ents[i], ents[i + 1]
+        between = text[first.end : second.start]
+        pair: tuple[Entity, Entity] | None = None
+        if (
+            first.label in _INNER
+            and second.label in {"GPE", "LOC"}
+            and any(p.match(between) for p in _INSIDE)
+            and _ends_place(text[second.end :], comma="," in between)
+            and not _in_list(text, ents, i)
+        ):
+            pair = (first, second)
+        if first.label == "GPE" and second.label in _PLACES and _POSSESSIVE.match(between):
+            pair = (second, first)
+        if first.label == "NORP" and second.label in _PLACES and _DEMONYM_REGION.match(between):
+            pair = (second, first)
+        if pair and place_key(pair[0].text) and place_key(pair[1].text):
+            place, country = pair
+            found.append(
+                Containment(
+                    place_key(place.text), place_key(country.text), text[first.start : second.end]
+                )
+            )
+    return found
+
+
+def same_site(a: str, b: str) -> bool:
+    """'brennhof' ~ 'brennhof city museum': one name inside the other, or the same place."""
+    if same_place(a, b):
+        return True
+    small, large = sorted((a.split(), b.split()), key=len)
+    return bool(small) and all(word in large for word in small)
+
+
+# -- titles ------------------------------------------------------------------------------------
+
+# Word lists read better as text than as list literals (as in text.py's stopwords).
+_ROLE_NOUN_TEXT = """president minister chancellor premier king queen prince princess emperor
+    pope governor mayor senator congressman congresswoman lawmaker mp councillor ambassador
+    envoy diplomat
+    secretary spokesman director chairman chief executive head leader commander general admiral
+    colonel captain officer judge justice prosecutor attorney manager coach author founder
+    professor scientist researcher engineer commissioner sheriff inspector superintendent editor
+    economist analyst nurse doctor official adviser aide owner candidate speaker negotiator
+    mediator bishop archbishop cardinal treasurer curator principal headteacher dean warden
+    marshal lieutenant sergeant major brigadier chair"""
+_MODIFIER_TEXT = """prime foreign defence interior home finance trade labour economy economic
+    health justice education transport agriculture energy environment culture deputy vice co
+    lead senior police
+    union opposition fire museum clinic port authority party team club state public assistant
+    associate managing military army navy intelligence security treasury central bank city
+    county regional national federal supreme court press communications research medical
+    hospital school council parliamentary first"""
+_ROLE_NOUNS = frozenset(_ROLE_NOUN_TEXT.split())
+_MODIFIERS = frozenset(_MODIFIER_TEXT.split())
+_SYNONYMS = {
+    "spokeswoman": "spokesman",
+    "spokesperson": "spokesman",
+    "chairwoman": "chairman",
+    "chair": "chairman",
+    "defense": "defence",
+    "labor": "labour",
+    "councilor": "councillor",
+    "advisor": "adviser",
+    "premier": "prime",
+}
+_FORMER = frozenset({"former", "ex"})
+_NEUTRAL = frozenset(
+    {"outgoing", "acting", "interim", "incumbent", "current", "sitting", "then", "newly"}
+)
+_HONORIFICS = frozenset({"dr", "mr", "mrs", "ms", "prof", "sir", "dame"})
+_TOKEN = re.compile(r"[\w’'.-]+|,")
+_NAME_STOP = frozenset({"the", "a", "an", "its", "his", "her", "their"})
+
+
+@dataclass(frozen=True, slots=True)
+class Title:
+    person: str  # name key, e.g. "mara ellison"
+    roles: frozenset[str]  # "foreign", "minister"
+    former: bool
+    text: str  # the name as written
+    wording: str  # the title as written: "former U.S. President"
+
+    @property
+    def surname(self) -> str:
+        return self.person.split()[-1]
+
+    def fits(self, other: Title) -> bool:
+        """Could this title be a shortened form of `other` ("Minister" of "Labour Minister")?"""
+        return self.roles <= other.roles
+
+
+def _role_words(word: str) -> list[str]:
+    """'Co-author' -> ['co', 'author']; 'ex-president' -> ['ex', 'president']."""
+    parts = word.casefold().replace("’", "'").removesuffix("'s").strip(".'").split("-")
+    if parts == ["ceo"]:
+        return ["chief", "executive"]
+    return [_SYNONYMS.get(p, p) for p in parts if p]
+
+
+@dataclass(slots=True)
+class _Run:
+    roles: set[str]
+    former: bool = False
+    has_role: bool = False
+    words: list[str] = field(default_factory=list)
+
+
+def _read_title(words: list[str], *, backwards: bool) -> _Run:
+    """Title words next to a name; reading back from the name, or along an appositive."""
+    run = _Run(set())
+    for raw in reversed(words) if backwards else words:
+        if raw == "," and backwards:
+            break
+        if re.search(r"\w['’]s?$", raw):  # "Calderon's President": the owner is no title
+            if backwards:
+                break
+            continue
+        parts = _role_words(raw)
+        if not parts:
+            continue
+        if backwards and len(run.roles) == 0 and not run.former:
+            first = parts[-1]
+            if first not in _ROLE_NOUNS | _FORMER | _HONORIFICS | _NEUTRAL:
+                break  # "Strom told supporters": no title at all
+        if parts[0] in STOPWORDS - {"first"} and not set(parts) & _ROLE_NOUNS:
+            if backwards:
+                break
+            continue
+        run.former = run.former or bool(set(parts) & _FORMER)
+        roles = {p for p in parts if p in _ROLE_NOUNS or p in _MODIFIERS}
+        run.has_role = run.has_role or bool(roles & _ROLE_NOUNS)
+        run.roles |= roles
+        run.words.insert(len(run.words) if not backwards else 0, raw)
+    return run
+
+
+def titles(passage: Passage) -> list[Title]:
+    """The title given to each person named in one sentence."""
+    text, found = passage.text, []
+    for entity in passage.entities:
+        if entity.label != "PERSON" or not name_key(entity.text):
+            continue
+        before = _TOKEN.findall(text[: entity.start])[-6:]
+        if before and before[-1] == ",":  # "the outgoing prime minister, Viktor Aalto"
+            before = before[:-1]
+        run = _read_title(before, backwards=True)
+        after = re.match(r"\s*,\s*([^,.;:]{3,60})[,.;:]?", text[entity.end :])
+        if not run.has_role and after:  # "Viktor Aalto, the outgoing prime minister, said"
+            appositive = _read_title(_TOKEN.findall(after.group(1))[:7], backwards=False)
+            run = appositive if appositive.has_role else run
+        if run.has_role or run.former:
+            found.append(
+                Title(
+                    name_key(entity.text),
+                    frozenset(run.roles),
+                    run.former,
+                    entity.text,
+                    " ".join(run.words),
+                )
+            )
+    return found
+
+
+def describe(title: Title) -> str:
+    return title.wording

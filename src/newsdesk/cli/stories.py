@@ -1,0 +1,27 @@
+"""cluster: the story clustering on a JSONL file of articles (used by evaluation tools)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from newsdesk.cli.common import reported_errors, settings_from
+from newsdesk.pipeline import story_models
+from newsdesk.stages.cluster_io import cluster_records, read_cluster_jsonl
+
+
+def cluster_command(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help='JSONL: {"id","title","text","published",...}')],
+) -> None:
+    """Group articles into stories; prints {"id","cluster"} per line, in input order."""
+    settings = settings_from(ctx)
+    with reported_errors():
+        records = read_cluster_jsonl(path)
+        embedder, entities = story_models(settings)
+        assignments = cluster_records(records, embedder, entities)
+    for record in records:
+        print(json.dumps({"id": record.id, "cluster": assignments[record.id]}))

@@ -1,0 +1,173 @@
+"""Writing step: one article per corroborated story, verified before anything is published.
+
+    story sources -> write_story (fact sheet, model or extractive) -> verify -> repair
+    -> verify again -> publish, or hold back with the reasons
+
+A story gets a new version only when its set of sources changed, so a re-run writes nothing
+twice and a story that grows is revised (versions kept), never duplicated.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from newsdesk.checks.documents import SourceDoc
+from newsdesk.drafts import Draft
+from newsdesk.layout import render_house
+from newsdesk.models.text import TextModel
+from newsdesk.records import Article, HouseArticle, Story, StoryVersion
+from newsdesk.stages.verify import Verdict, Verification, hold_reasons, repair, verify
+from newsdesk.stages.write import write_story
+from newsdesk.store import Store
+from newsdesk.text import split_sentences
+
+MIN_PARAGRAPHS = 4  # the house format: 4-5 paragraphs
+
+
+def stories_to_write(store: Store, min_outlets: int) -> list[tuple[Story, list[Article]]]:
+    """Corroborated stories whose sources changed since their latest version."""
+    articles = {s.article.canonical_url: s.article for s in store.articles()}
+    latest = store.latest_versions()
+    todo = []
+    for story in store.stories():
+        if story.outlet_count < min_outlets:
+            continue
+        sources = [articles[url] for url in story.article_urls if url in articles]
+        previous = latest.get(story.id)
+        if previous and set(previous.sources) == {a.canonical_url for a in sources}:
+            continue
+        todo.append((story, sources))
+    return todo
+
+
+def _docs(sources: Sequence[Article]) -> list[SourceDoc]:
+    return [SourceDoc(a.title, a.outlet, a.canonical_url, a.published, a.body) for a in sources]
+
+
+def checked_body(
+    sources: Sequence[Article], draft: Draft, model: TextModel | None, judge: TextModel | None
+) -> tuple[str, Verification, list[dict[str, str | None]]]:
+    """The draft's body after verification and repair, the final checks, and what changed."""
+    docs = _docs(sources)
+    body = "\n\n".join(draft.article.paragraphs)
+    verification = verify(docs, body, judge=judge)
+    changes: list[dict[str, str | None]] = []
+    if verification.failed:
+        repaired = repair(docs, verification, model=model)
+        changes = [
+            {"original": c.original, "replacement": c.replacement, "reason": c.reason}
+            for c in repaired.changes
+        ]
+        body = repaired.text
+        # Repaired sentences were re-checked inside repair(); the judge need not see the
+        # unchanged ones twice.
+        verification = verify(docs, body, judge=None)
+    return body, verification, changes
+
+
+def _payload(
+    article: HouseArticle,
+    sources: Sequence[Article],
+    verification: Verification,
+    draft: Draft,
+    changes: list[dict[str, str | None]],
+) -> str:
+    sentences_of = [split_sentences(a.body) for a in sources]
+    payload: dict[str, Any] = {
+        "title": article.title,
+        "paragraphs": list(article.paragraphs),
+        "category": article.category,
+        "published": article.published.isoformat(),
+        "tags": list(article.tags),
+        "related": [
+            {
+                "headline": a.title,
+                "outlet": a.outlet,
+                "url": a.canonical_url,
+                "published": a.published.isoformat() if a.published else None,
+            }
+            for a in sources
+        ],
+        "sentences": [
+            {
+                "paragraph": s.paragraph,
+                "text": s.text,
+                "verdict": s.verdict.value,
+                "problems": [str(p) for p in s.problems],
+                "citations": [
+                    {
+                        "url": sources[c.article].canonical_url,
+                        "outlet": sources[c.article].outlet,
+                        "quote": sentences_of[c.article][c.sentence],
+                    }
+                    for c in s.citations
+                    if c.sentence < len(sentences_of[c.article])
+                ],
+            }
+            for s in verification.sentences
+        ],
+        "voices": {},
+        "writer": draft.writer,
+        "repairs": changes,
+        "notes": list(draft.notes),
+        "timings": {step.step: round(step.seconds, 2) for step in draft.steps},
+        "tokens": {"prompt": draft.prompt_tokens, "completion": draft.completion_tokens},
+    }
+    return json.dumps(payload, ensure_ascii=False)
+
+
+def write_version(
+    story: Story,
+    sources: Sequence[Article],
+    model: TextModel | None,
+    judge: TextModel | None,
+    *,
+    now: datetime,
+) -> StoryVersion:
+    draft = write_story(sources, model, now=now)
+    body, verification, changes = checked_body(sources, draft, model, judge)
+    paragraphs = tuple(p for p in body.split("\n\n") if p.strip())
+    article = replace(draft.article, paragraphs=paragraphs)
+    # Nothing unsupported is ever published: one failed sentence holds the story back.
+    reasons = hold_reasons(verification, min_supported_ratio=1.0)
+    if len(paragraphs) < MIN_PARAGRAPHS:
+        reasons.append(f"only {len(paragraphs)} paragraphs left after verification")
+    reasons.extend(
+        f"unsupported after repair: {s.text[:80]!r}"
+        for s in verification.sentences
+        if s.verdict is Verdict.UNSUPPORTED
+    )
+    return StoryVersion(
+        story_id=story.id,
+        version=0,  # numbered by the store
+        created_at=now,
+        published=not reasons,
+        reasons=tuple(dict.fromkeys(reasons)),
+        sources=tuple(a.canonical_url for a in sources),
+        title=article.title,
+        text=render_house(article),
+        payload=_payload(article, sources, verification, draft, changes),
+    )
+
+
+def write_stories(
+    store: Store,
+    todo: Sequence[tuple[Story, list[Article]]],
+    model: TextModel | None,
+    judge: TextModel | None,
+    *,
+    advance: Any = None,
+) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for story, sources in todo:
+        version = write_version(story, sources, model, judge, now=datetime.now(UTC))
+        store.save_version(version)
+        counts["stories_published" if version.published else "stories_held"] += 1
+        if advance is not None:
+            advance()
+    return counts

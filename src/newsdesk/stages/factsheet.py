@@ -1,0 +1,453 @@
+"""Part of the writing stage: pick sources, build a fact sheet, plan the paragraphs.
+
+All deterministic and fast (no model): the model later only rewords what this module chose,
+so what the article says, and in which paragraph, is decided here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from newsdesk.drafts import Fact, SourceRef
+from newsdesk.records import Article, ItemStatus
+from newsdesk.text import split_sentences, words
+from newsdesk.writing_rules import (
+    Evidence,
+    dice,
+    looks_like_instruction,
+    numbers_in,
+    outside_quotes,
+    stem_set,
+)
+
+MAX_SOURCES = 6
+FACT_SHEET_WORDS = 380  # the extractive body is the fact sheet: keep it inside 250-450 words
+MAX_QUOTES = 3
+SYNDICATION_CONTAINMENT = 0.8  # share of the shorter body's shingles found in the longer one
+MIN_FACT_WORDS = 280  # below this the body would be under 250 words after rewording
+MIN_NOVELTY = 0.35  # a fact must add this share of words the sheet does not have yet
+REDUNDANT = 0.5  # Dice overlap of content stems above which two sentences say the same
+
+_QUOTE = re.compile(r"[\"“”]")
+_PRONOUN_START = re.compile(
+    r"^(?:he|she|they|it|this|that|these|those|his|her|their|its|we|i)\b", re.IGNORECASE
+)
+# Openings and phrases that lean on the sentence before ("The other two", "Without it").
+_LEANS_BACK = re.compile(
+    r"^(?:but|and|however|also|meanwhile|instead|still|the\s+other|without\s+it)\b"
+    r"|\b(?:of\s+those|of\s+them|the\s+other\s+(?:two|three|one))\b",
+    re.IGNORECASE,
+)
+_DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,40},[^-–—]{1,40}?\s[-–—]\s+(?=[A-Z\"“])")
+_OUTLET_VOICE = re.compile(r"\b(?:our|we|us)\b", re.IGNORECASE)
+# Calls to action and page furniture that extraction sometimes leaves in a body.
+_BOILERPLATE = re.compile(
+    r"""(?ix)
+    \b(?:read\s+more|sign\s+up|subscribe|newsletter|click\s+here|follow\s+us|contact\s+us
+    |donations?\s+can|all\s+rights\s+reserved|copyright|this\s+article\s+(?:was|first)
+    |originally\s+published|additional\s+reporting\s+by)\b
+    """
+)
+_SPEECH = re.compile(r"said|says|told|added|according|asked|stated|wrote", re.IGNORECASE)
+INSTRUCTION = "reads like an instruction to an AI"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceGroup:
+    """Articles with near-identical bodies (syndicated copies): the earliest one is read for
+    content, every member is listed under Related articles."""
+
+    lead: int  # index into the sources given to the writer
+    members: tuple[int, ...]  # all of them, the lead included, by publication
+
+
+@dataclass(frozen=True, slots=True)
+class SourcePick:
+    groups: tuple[SourceGroup, ...]  # read for content, most useful first
+    related: tuple[int, ...]  # listed under Related articles, by publication
+
+
+@dataclass(frozen=True, slots=True)
+class FactSheet:
+    facts: tuple[Fact, ...]  # best first
+    evidence: Evidence  # every usable sentence of the picked sources, for output checks
+    dropped: tuple[str, ...]  # why sentences were kept out (instructions to an AI ...)
+
+    @property
+    def word_count(self) -> int:
+        return sum(f.word_count for f in self.facts)
+
+
+# -- picking sources --------------------------------------------------------------------------
+
+
+def _published_key(article: Article) -> tuple[int, datetime]:
+    """Undated articles sort last; naive times are taken as UTC."""
+    if article.published is None:
+        return (1, datetime.max.replace(tzinfo=UTC))
+    published = article.published
+    if published.tzinfo is None:
+        published = published.replace(tzinfo=UTC)
+    return (0, published)
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    tokens = [w.lower() for w in words(text)]
+    return {tuple(tokens[i : i + 3]) for i in range(max(0, len(tokens) - 2))}
+
+
+def _syndication_groups(sources: Sequence[Article], usable: list[int]) -> list[list[int]]:
+    """Union of articles whose bodies mostly contain each other (copies add a line or two)."""
+    shingles = {i: _shingles(sources[i].body) for i in usable}
+    parent = {i: i for i in usable}
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for n, a in enumerate(usable):
+        for b in usable[n + 1 :]:
+            small = min(len(shingles[a]), len(shingles[b]))
+            shared = len(shingles[a] & shingles[b])
+            if small and shared / small >= SYNDICATION_CONTAINMENT:
+                parent[root(b)] = root(a)
+    groups: dict[int, list[int]] = {}
+    for i in usable:
+        groups.setdefault(root(i), []).append(i)
+    return [sorted(g, key=lambda i: _published_key(sources[i])) for g in groups.values()]
+
+
+def _usable(sources: Sequence[Article]) -> list[int]:
+    """Articles with text to read: paywall teasers and failures only when nothing else has."""
+    good = {ItemStatus.OK, ItemStatus.DUPLICATE}
+    usable = [i for i, a in enumerate(sources) if a.status in good and a.body.strip()]
+    return usable or [i for i, a in enumerate(sources) if a.body.strip()]
+
+
+def _rank_groups(sources: Sequence[Article], groups: list[list[int]]) -> list[list[int]]:
+    """Most detailed and earliest first: body length counts double the order of publication."""
+    if len(groups) < 2:
+        return groups
+    by_time = sorted(range(len(groups)), key=lambda g: _published_key(sources[groups[g][0]]))
+    earliness = {g: 1 - rank / (len(groups) - 1) for rank, g in enumerate(by_time)}
+    longest = max(sources[g[0]].word_count for g in groups) or 1
+
+    def score(g: int) -> float:
+        return sources[groups[g][0]].word_count / longest + 0.5 * earliness[g]
+
+    return [groups[g] for g in sorted(range(len(groups)), key=score, reverse=True)]
+
+
+def pick_sources(sources: Sequence[Article], *, limit: int = MAX_SOURCES) -> SourcePick:
+    """One article per outlet (distinct outlets first), earliest and most detailed, at most
+    `limit`; a syndicated copy is read once but every outlet carrying it is listed."""
+    ranked = _rank_groups(sources, _syndication_groups(sources, _usable(sources)))
+    chosen: list[list[int]] = []
+    outlets: set[str] = set()
+    for group in ranked:
+        outlet = sources[group[0]].outlet.casefold()
+        if outlet not in outlets and len(chosen) < limit:
+            chosen.append(group)
+            outlets.update(sources[i].outlet.casefold() for i in group)
+    # A thin story may take a second article from an outlet rather than stay thin.
+    for group in ranked:
+        if len(chosen) >= min(3, limit):
+            break
+        if group not in chosen:
+            chosen.append(group)
+    related = sorted({i for g in chosen for i in g}, key=lambda i: _published_key(sources[i]))
+    return SourcePick(
+        groups=tuple(SourceGroup(lead=g[0], members=tuple(g)) for g in chosen),
+        related=tuple(_distinct_lines(sources, related)),
+    )
+
+
+def _distinct_lines(sources: Sequence[Article], indices: list[int]) -> list[int]:
+    """The same headline from the same outlet is listed once."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for i in indices:
+        key = (sources[i].title.casefold(), sources[i].outlet.casefold())
+        if key not in seen:
+            seen.add(key)
+            out.append(i)
+    return out
+
+
+# -- the fact sheet ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    text: str
+    group: int  # position in SourcePick.groups
+    ref: SourceRef
+    position: float
+    stems: frozenset[str]
+    numbers: frozenset[str]
+
+
+def has_named_speaker(sentence: str) -> bool:
+    """A quote attributed in the same sentence to someone named ("Mayor Piet Janssen said",
+    "the mayor said"), not to a bare pronoun ("she said") that needs the sentence before."""
+    tokens = words(outside_quotes(sentence))
+    if any(w[0].isupper() for w in tokens[1:]):
+        return True
+    speech = any(_SPEECH.fullmatch(w) for w in tokens)
+    return speech and bool(tokens) and not _PRONOUN_START.match(tokens[0])
+
+
+def _reject_reason(sentence: str) -> str | None:
+    """Why a source sentence cannot be a fact, or None when it can."""
+    if looks_like_instruction(sentence):
+        return INSTRUCTION
+    if not 5 <= len(sentence.split()) <= 70:
+        return "too short or too long"
+    if _BOILERPLATE.search(sentence):
+        return "page furniture"
+    if _OUTLET_VOICE.search(outside_quotes(sentence)):
+        return "written in the outlet's own voice"
+    marks = len(_QUOTE.findall(sentence))
+    if marks % 2:
+        return "a quote cut in two by sentence splitting"
+    if marks and not has_named_speaker(sentence):
+        return "a quote without a named speaker"
+    return None
+
+
+@dataclass
+class _Reading:
+    """What reading the picked articles found."""
+
+    candidates: list[_Candidate]
+    clean: list[str]  # every sentence that is not an instruction to an AI
+    injected: list[str]  # those that are
+    dropped: list[str]  # why, for the notes
+
+
+def _candidates(sources: Sequence[Article], pick: SourcePick) -> _Reading:
+    """Usable sentences of every group's lead article, the clean text, and what was dropped."""
+    reading = _Reading([], [], [], [])
+    for g, group in enumerate(pick.groups):
+        article = sources[group.lead]
+        sentences = split_sentences(article.body)
+        for j, sentence in enumerate(sentences):
+            reason = _reject_reason(sentence)
+            if reason == INSTRUCTION:
+                reading.injected.append(sentence)
+                reading.dropped.append(f"{article.outlet}, sentence {j}: {reason}")
+                continue
+            reading.clean.append(sentence)
+            if reason is None:
+                position = j / max(1, len(sentences) - 1)
+                ref = SourceRef(group.lead, j)
+                numbers = frozenset(numbers_in(sentence))
+                reading.candidates.append(
+                    _Candidate(sentence, g, ref, position, stem_set(sentence), numbers)
+                )
+    return reading
+
+
+def _subject(candidates: list[_Candidate]) -> str | None:
+    """The name most outlets use (a capitalised word inside sentences): who the story is about."""
+    outlets_using: dict[str, set[int]] = {}
+    for c in candidates:
+        for w in words(c.text)[1:]:
+            if w[0].isupper():
+                outlets_using.setdefault(w, set()).add(c.group)
+    return max(outlets_using, key=lambda w: len(outlets_using[w]), default=None)
+
+
+def _score(
+    c: _Candidate, others: dict[int, list[frozenset[str]]], n_groups: int, subject: str | None
+) -> float:
+    """Centrality across outlets first; then lead position, numbers, quotes and names."""
+    agreement = sum(
+        max((dice(c.stems, s) for s in stems), default=0.0)
+        for g, stems in others.items()
+        if g != c.group
+    )
+    centrality = agreement / (n_groups - 1) if n_groups > 1 else 0.0
+    lead = 1 / (1 + c.ref.sentence)
+    numbers = min(len(c.numbers), 3) / 3
+    quote = 1.0 if _QUOTE.search(c.text) else 0.0
+    tokens = words(c.text)
+    names = min(sum(1 for w in tokens[1:] if w[0].isupper()), 4) / 4
+    about = 0.3 if subject in tokens else 0.0
+    score = 2.0 * centrality + lead + 0.5 * numbers + 0.4 * quote + 0.5 * names + about
+    # A sentence opening with "He" or "This" leans on the one before it, which we may not use.
+    leans_back = _PRONOUN_START.match(c.text) or _LEANS_BACK.search(c.text)
+    return score * (0.5 if leans_back else 1.0)
+
+
+def _also_in(
+    c: _Candidate, candidates: list[_Candidate], sources: Sequence[Article], pick: SourcePick
+) -> tuple[SourceRef, ...]:
+    """Where else the fact appears: the same sentence in syndicated copies, close paraphrases
+    in other outlets."""
+    refs: list[SourceRef] = []
+    for member in pick.groups[c.group].members:
+        if member != c.ref.article:
+            sentences = split_sentences(sources[member].body)
+            refs.extend(SourceRef(member, j) for j, s in enumerate(sentences) if s == c.text)
+    refs.extend(
+        other.ref
+        for other in candidates
+        if other.group != c.group and dice(c.stems, other.stems) >= 0.6
+    )
+    return tuple(refs)
+
+
+def build_fact_sheet(
+    sources: Sequence[Article], pick: SourcePick, *, max_words: int = FACT_SHEET_WORDS
+) -> FactSheet:
+    """The best distinct source sentences, at most `max_words` in all, best first."""
+    reading = _candidates(sources, pick)
+    candidates = reading.candidates
+    others: dict[int, list[frozenset[str]]] = {}
+    for c in candidates:
+        others.setdefault(c.group, []).append(c.stems)
+    subject = _subject(candidates)
+    scored = [(_score(c, others, len(pick.groups), subject), c) for c in candidates]
+    chosen = _select(scored, max_words)
+    headlines = [
+        sources[i].title for g in pick.groups for i in g.members if sources[i].title.strip()
+    ]
+    outlets = [sources[i].outlet for g in pick.groups for i in g.members]
+    evidence_texts = reading.clean + outlets
+    evidence_texts += [h for h in headlines if not looks_like_instruction(h)]
+    injected = reading.injected + [h for h in headlines if looks_like_instruction(h)]
+    facts = tuple(
+        Fact(
+            text=_strip_dateline(c.text),
+            source=c.ref,
+            outlet=sources[c.ref.article].outlet,
+            score=round(score, 4),
+            position=round(c.position, 4),
+            also_in=_also_in(c, candidates, sources, pick),
+        )
+        for score, c in chosen
+    )
+    evidence = Evidence.of(evidence_texts, injected=injected)
+    return FactSheet(facts, evidence, tuple(reading.dropped))
+
+
+@dataclass(frozen=True, slots=True)
+class _Pass:
+    """How picky one round of selection is."""
+
+    floor: float  # share of the best score a sentence needs
+    novelty: float  # share of its words the sheet must not have yet
+    strict: bool  # also treat "same numbers in other words" as a repeat
+    quotes: int  # quotations allowed on the sheet
+
+
+# Picky first; thin stories (two short sources) relax until the sheet can fill 250 words.
+_PASSES = (
+    _Pass(floor=0.25, novelty=MIN_NOVELTY, strict=True, quotes=MAX_QUOTES),
+    _Pass(floor=0.0, novelty=MIN_NOVELTY, strict=True, quotes=MAX_QUOTES),
+    _Pass(floor=0.0, novelty=0.15, strict=False, quotes=MAX_QUOTES + 1),
+)
+
+
+def _select(
+    scored: list[tuple[float, _Candidate]], max_words: int
+) -> list[tuple[float, _Candidate]]:
+    """Greedy pick by score times novelty (the share of a sentence's words not yet covered),
+    so five outlets' versions of the same opening line do not crowd out the rest."""
+    top = max((score for score, _ in scored), default=0.0)
+    chosen: list[tuple[float, _Candidate]] = []
+    for rules in _PASSES:
+        while (best := _next_best(scored, chosen, max_words, rules, top)) is not None:
+            chosen.append(best)
+        if sum(len(c.text.split()) for _, c in chosen) >= MIN_FACT_WORDS:
+            break
+    return chosen
+
+
+def _next_best(
+    scored: list[tuple[float, _Candidate]],
+    chosen: list[tuple[float, _Candidate]],
+    max_words: int,
+    rules: _Pass,
+    top: float,
+) -> tuple[float, _Candidate] | None:
+    room = max_words - sum(len(c.text.split()) for _, c in chosen)
+    quotes = sum(1 for _, c in chosen if _QUOTE.search(c.text))
+    covered = set().union(*(c.stems for _, c in chosen))
+    best: tuple[float, _Candidate] | None = None
+    best_value = 0.0
+    for score, c in scored:
+        if score < rules.floor * top or len(c.text.split()) > room or not c.stems:
+            continue
+        if any(c is k for _, k in chosen) or (_QUOTE.search(c.text) and quotes >= rules.quotes):
+            continue
+        if any(_redundant(c, k, strict=rules.strict) for _, k in chosen):
+            continue
+        novelty = len(c.stems - covered) / len(c.stems)
+        if novelty >= rules.novelty and score * novelty > best_value:
+            best, best_value = (score, c), score * novelty
+    return best
+
+
+def _redundant(a: _Candidate, b: _Candidate, *, strict: bool) -> bool:
+    """Same fact: high overlap, one sentence mostly inside the other, or (strict) the same
+    numbers told again in other words."""
+    if not a.stems or not b.stems:
+        return False
+    overlap = dice(a.stems, b.stems)
+    contained = len(a.stems & b.stems) / min(len(a.stems), len(b.stems))
+    if not strict:
+        return overlap >= 0.7 or contained >= 0.9
+    same_numbers = bool(a.numbers) and a.numbers <= b.numbers and overlap >= 0.3
+    return overlap >= REDUNDANT or contained >= 0.7 or same_numbers
+
+
+def _strip_dateline(sentence: str) -> str:
+    """ "PORT AVALEN, 5 March (Meridian Wire) - The bank ..." -> "The bank ..."."""
+    return _DATELINE.sub("", sentence, count=1)
+
+
+# -- the paragraph plan -----------------------------------------------------------------------
+
+
+def plan_paragraphs(facts: Sequence[Fact]) -> tuple[tuple[Fact, ...], ...]:
+    """4 or 5 paragraphs: the lead (the best fact, plus the runner-up when it is near the top
+    of its article), then the rest in the order the sources tell them, in balanced chunks."""
+    if not facts:
+        return ()
+    total_words = sum(f.word_count for f in facts)
+    wanted = 5 if total_words >= 320 and len(facts) >= 6 else 4
+    lead = [facts[0]]
+    # The runner-up joins the lead when it also opened its article (a second angle on the news).
+    if len(facts) > wanted and facts[1].position < 0.3 and _fits_lead(lead, facts[1]):
+        lead.append(facts[1])
+    rest = sorted(facts[len(lead) :], key=lambda f: (f.position, -f.score))
+    return (tuple(lead), *_chunks(rest, wanted - 1))
+
+
+def _fits_lead(lead: list[Fact], fact: Fact) -> bool:
+    return sum(f.word_count for f in lead) + fact.word_count <= 75
+
+
+def _chunks(facts: list[Fact], parts: int) -> list[tuple[Fact, ...]]:
+    """Split in order into at most `parts` runs of similar word count, none empty."""
+    out: list[tuple[Fact, ...]] = []
+    remaining = list(facts)
+    for left in range(min(parts, len(facts)), 0, -1):
+        if left == 1:
+            out.append(tuple(remaining))
+            break
+        target = sum(f.word_count for f in remaining) / left
+        run = [remaining.pop(0)]
+        while len(remaining) > left - 1:
+            size = sum(f.word_count for f in run)
+            if abs(size + remaining[0].word_count - target) >= abs(size - target):
+                break
+            run.append(remaining.pop(0))
+        out.append(tuple(run))
+    return out

@@ -1,0 +1,226 @@
+"""Verification: every sentence of a draft checked against its sources before publishing.
+
+`verify` aligns each sentence with the source sentences that support it (its citations) and
+runs the deterministic checks in `newsdesk.checks` (numbers, names, quotes, places, titles,
+filler); a model judge, when given, rates the sentences those checks let through. `repair`
+rewrites or drops what failed; `hold_reasons` says whether the story may be published.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from newsdesk.checks.documents import Annotate, Document, Passage, SourceDoc
+from newsdesk.checks.entities import spacy_entities
+from newsdesk.checks.evidence import Evidence, prepare
+from newsdesk.checks.facts import check_names, check_numbers, check_places, check_titles
+from newsdesk.checks.judge import judge_sentence
+from newsdesk.checks.problems import Problem, Verdict, worst
+from newsdesk.checks.quotes import check_quotes
+from newsdesk.checks.rewrite import rewrite_sentence
+from newsdesk.checks.support import Alignment, SupportsEmbed, align, check_support
+from newsdesk.checks.support import similarity_matrix as _similarity
+from newsdesk.errors import ModelError
+from newsdesk.models.text import TextModel
+from newsdesk.text import split_sentences
+
+# The judge rates sentences with less than this share of their words in the cited evidence.
+JUDGE_BELOW_COVERAGE = 0.8
+
+__all__ = [
+    "Change",
+    "Citation",
+    "Problem",
+    "Repair",
+    "SentenceCheck",
+    "SourceDoc",
+    "Verdict",
+    "Verification",
+    "hold_reasons",
+    "repair",
+    "verify",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    article: int  # index into the sources
+    sentence: int  # index into `split_sentences(article.body)`
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceCheck:
+    text: str
+    paragraph: int
+    verdict: Verdict
+    problems: tuple[Problem, ...]
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    sentences: tuple[SentenceCheck, ...]
+
+    @property
+    def supported_ratio(self) -> float:
+        if not self.sentences:
+            return 0.0
+        ok = sum(s.verdict is Verdict.SUPPORTED for s in self.sentences)
+        return ok / len(self.sentences)
+
+    @property
+    def failed(self) -> list[SentenceCheck]:
+        return [s for s in self.sentences if s.verdict is not Verdict.SUPPORTED]
+
+
+def _checks(
+    draft: Document, sentence: Passage, alignment: Alignment, evidence: Evidence
+) -> list[Problem]:
+    return [
+        *check_numbers(sentence, alignment.cited, evidence),
+        *check_names(sentence, evidence),
+        *check_quotes(draft, sentence, evidence),
+        *check_places(sentence, evidence),
+        *check_titles(sentence, evidence),
+        *check_support(alignment),
+    ]
+
+
+def _citations(alignment: Alignment) -> tuple[Citation, ...]:
+    # Headlines help align but are not sentences of the body, so they are not cited.
+    return tuple(
+        Citation(c.article, c.index, round(score, 3))
+        for c, score in zip(alignment.cited, alignment.scores, strict=True)
+        if c.index >= 0
+    )
+
+
+def _undecided(problems: Sequence[list[Problem]], alignments: Sequence[Alignment]) -> list[int]:
+    """Sentences for the judge: those the checks passed but whose evidence leaves words out.
+
+    The checks are precise and cheap, the judge slow and (at 1.5B) error-prone, so a
+    sentence the checks flagged, or one almost entirely made of its evidence's words, is
+    settled without it.
+    """
+    return [
+        i
+        for i, (found, alignment) in enumerate(zip(problems, alignments, strict=True))
+        if not found and alignment.coverage < JUDGE_BELOW_COVERAGE
+    ]
+
+
+def verify(
+    sources: Sequence[SourceDoc],
+    text: str,
+    *,
+    judge: TextModel | None,
+    embedder: SupportsEmbed | None = None,
+    annotate: Annotate = spacy_entities,
+) -> Verification:
+    """Check every sentence of `text` (body text; house-layout lines are skipped)."""
+    evidence, draft = prepare(sources, text, annotate)
+    similarity = _similarity([s.text for s in draft.sentences], evidence, embedder)
+    alignments = [
+        align(s.text, evidence, None if similarity is None else similarity[i])
+        for i, s in enumerate(draft.sentences)
+    ]
+    problems = [
+        _checks(draft, s, a, evidence) for s, a in zip(draft.sentences, alignments, strict=True)
+    ]
+    if judge is not None:
+        for i in _undecided(problems, alignments):
+            sentence = draft.sentences[i].text
+            problems[i].extend(judge_sentence(judge, sentence, alignments[i], evidence))
+    return Verification(
+        tuple(
+            SentenceCheck(s.text, s.paragraph, worst(p), tuple(p), _citations(a))
+            for s, a, p in zip(draft.sentences, alignments, problems, strict=True)
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    original: str
+    replacement: str | None  # None: the sentence was dropped
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Repair:
+    text: str
+    changes: tuple[Change, ...]
+
+
+def _evidence_texts(sources: Sequence[SourceDoc], sentence: SentenceCheck) -> list[str]:
+    bodies = [split_sentences(s.body) for s in sources]
+    return [bodies[c.article][c.sentence] for c in sentence.citations]
+
+
+def _repaired(
+    sources: Sequence[SourceDoc],
+    sentence: SentenceCheck,
+    model: TextModel | None,
+    annotate: Annotate,
+) -> Change:
+    """A rewrite the checks accept, else a drop. The rewrite is verified without a judge:
+    the checks are what caught the sentence, and they are deterministic."""
+    reason = "; ".join(str(p) for p in sentence.problems)
+    if model is None:
+        return Change(sentence.text, None, reason)
+    try:
+        rewrite = rewrite_sentence(
+            model,
+            sentence.text,
+            [str(p) for p in sentence.problems],
+            _evidence_texts(sources, sentence),
+        )
+    except ModelError as exc:
+        return Change(sentence.text, None, f"{reason}; rewrite failed: {exc}")
+    if rewrite is None:
+        return Change(sentence.text, None, reason)
+    recheck = verify(sources, rewrite, judge=None, annotate=annotate)
+    if all(s.verdict is Verdict.SUPPORTED for s in recheck.sentences):
+        return Change(sentence.text, rewrite, reason)
+    return Change(sentence.text, None, f"{reason}; the rewrite failed the checks too")
+
+
+def repair(
+    sources: Sequence[SourceDoc],
+    verification: Verification,
+    *,
+    model: TextModel | None,
+    annotate: Annotate = spacy_entities,
+) -> Repair:
+    """Rewrite unsupported and contradicted sentences from their evidence, or drop them."""
+    paragraphs: dict[int, list[str]] = {}
+    changes = []
+    for sentence in verification.sentences:
+        kept: str | None = sentence.text
+        if sentence.verdict is not Verdict.SUPPORTED:
+            change = _repaired(sources, sentence, model, annotate)
+            changes.append(change)
+            kept = change.replacement
+        if kept:
+            paragraphs.setdefault(sentence.paragraph, []).append(kept)
+    text = "\n\n".join(" ".join(p) for _, p in sorted(paragraphs.items()))
+    return Repair(text, tuple(changes))
+
+
+def hold_reasons(verification: Verification, min_supported_ratio: float = 0.8) -> list[str]:
+    """Why a story must not be published yet (empty: it may be)."""
+    reasons = []
+    if not verification.sentences:
+        return ["no sentences to publish"]
+    for sentence in verification.sentences:
+        if sentence.verdict is Verdict.CONTRADICTED:
+            problems = "; ".join(str(p) for p in sentence.problems)
+            reasons.append(f"contradicted by the sources: {sentence.text[:80]!r} ({problems})")
+    ratio = verification.supported_ratio
+    if ratio < min_supported_ratio:
+        reasons.append(
+            f"only {ratio:.0%} of sentences are supported (minimum {min_supported_ratio:.0%})"
+        )
+    return reasons
