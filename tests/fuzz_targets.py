@@ -113,11 +113,13 @@ FEED_TOKENS = [
     *(b"\xff\xfe", b"\xef\xbb\xbf", b"\x1f\x8b\x08", b"<![CDATA[", b"<!DOCTYPE x [", b"<!ENTITY"),
     *(b' xml:base="javascript:x"', b' href="//[::1"', b"<item>", b"</channel>", b"<entry>"),
     *(b'<?xml version="1.0" encoding="utf-16"?>', b'encoding="x-unknown"', b"{", b'"items":['),
+    *(b'encoding="undefined"', b'encoding="rot13"', b'encoding="base64"'),
     *(b'"version":"https://jsonfeed.org/version/1.1"', b"1e999", b"[" * 50, b"\xc3\x28"),
 ]
 HTML_TOKENS = [
     *(b"<script>", b"</script>", b"<style>", b"</html>", b"<html>", b"<body>", b"<p>", b"\x00"),
     *(b'<meta charset="utf-16">', b'<meta charset="x-bogus">', b"<meta http-equiv=refresh>"),
+    *(b'<meta charset="undefined">', b'<meta charset="rot13">', b'<meta charset="hex">'),
     *(b'<link rel="canonical" href="javascript:alert(1)">', b'<link rel="canonical" href="//[">'),
     *(b'<script type="application/ld+json">{"@type":"NewsArticle","headline":', b"]]>", b"\xff"),
     *(b'<meta property="article:published_time" content="99999-99-99">', b"<![CDATA[", b"&#0;"),
@@ -194,6 +196,9 @@ def feed_inputs() -> st.SearchStrategy[dict[str, Any]]:
         st.none(),
         st.sampled_from(["application/rss+xml", "text/html", "application/json"]),
         st.text(max_size=12).map(lambda c: f"text/xml; charset={c}"),
+        st.sampled_from(["undefined", "rot13", "base64", "idna", "mbcs", "utf-7"]).map(
+            lambda c: f"application/xml; charset={c}"
+        ),
     )
     urls = st.none() | st.sampled_from(["https://news.example/feed", "http://[::1", "x:"])
     return st.fixed_dictionaries({"data": documents, "url": urls, "content_type": content_types})

@@ -232,6 +232,18 @@ def html_as_feed(h: Handler) -> None:
     h.send(200, page.encode(), {"Content-Type": "application/rss+xml"})
 
 
+def undefined_charset(h: Handler) -> None:
+    """A good feed under a charset header naming Python's always-failing 'undefined' codec."""
+    body = rss("Undefined", h.base, [])
+    h.send(200, body, {"Content-Type": "application/rss+xml; charset=undefined"})
+
+
+def rot13_page(h: Handler) -> None:
+    """A page whose <meta charset> names a bytes-to-bytes codec, with one non-UTF-8 byte."""
+    page = article_page("Caf\xe9", [story_text(81), story_text(82)], charset="rot13")
+    h.send(200, page.encode("latin-1"), {"Content-Type": "text/html"})
+
+
 def storm(retry_after: str) -> Route:
     return lambda h: h.send(429, b"slow down", {"Retry-After": retry_after})
 
@@ -257,7 +269,7 @@ def hold(h: Handler) -> None:
 
 def bad_articles_feed(h: Handler) -> None:
     """A valid feed whose article links all misbehave."""
-    names = ["storm-article", "image-article", "cut-article"]
+    names = ["storm-article", "image-article", "cut-article", "rot13-article"]
     links = [(f"Bad article {n}", f"{h.base}/bad/{n}.html") for n in names]
     h.send(200, rss("Bad Articles", h.base, links), {"Content-Type": "application/rss+xml"})
 
@@ -384,6 +396,8 @@ ROUTES: dict[str, Route] = {
     "/bad/storm-article.html": storm("1"),
     "/bad/image-article.html": image_as_feed,
     "/bad/cut-article.html": cut_mid_body,
+    "/bad/rot13-article.html": rot13_page,
+    "/charset-undefined.xml": undefined_charset,
     "/content/feed.xml": content_feed,
 }
 PREFIX_ROUTES: dict[str, Route] = {

@@ -13,7 +13,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from newsdesk.cli.common import reported_errors, settings_from
-from newsdesk.pipeline import Pipeline, RunReport, discover_feed
+from newsdesk.errors import ConfigError, StoreError
+from newsdesk.pipeline import Pipeline, RunReport, discover_feed, preflight
 from newsdesk.settings import Settings
 from newsdesk.store import Store
 
@@ -36,7 +37,10 @@ class RichProgress:
 
 def run_pipeline(settings: Settings, *, fail_fast: bool = False, quiet: bool = False) -> RunReport:
     """Run every stage under the writer lock, with progress bars on stderr."""
-    with reported_errors(), Store(settings.db_path) as store:
+    with reported_errors():
+        preflight(settings)  # configuration errors exit 2 before anything is written
+        store = open_store(settings)
+    with reported_errors(), store:
         store.acquire_writer()
         columns = (TextColumn("{task.description:<9}"), BarColumn(), MofNCompleteColumn())
         with Progress(*columns, console=console, disable=quiet) as bars:
@@ -44,6 +48,14 @@ def run_pipeline(settings: Settings, *, fail_fast: bool = False, quiet: bool = F
                 settings, store, progress=RichProgress(bars), fail_fast=fail_fast
             ).run()
     return report
+
+
+def open_store(settings: Settings) -> Store:
+    try:
+        return Store(settings.db_path)
+    except StoreError as exc:
+        # An unusable data_dir is a setting to fix, like any other bad configuration.
+        raise ConfigError(str(exc)) from exc
 
 
 def run_command(

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, time
 from typing import Protocol, TypeVar
 
 from newsdesk.errors import (
+    ConfigError,
     ExtractError,
     FeedError,
     FetchError,
@@ -102,6 +103,16 @@ def story_models(settings: Settings) -> tuple[Embedder, EntityExtractor]:
     )
     entities: EntityExtractor = SpacyEntities() if settings.entities == "spacy" else FakeEntities()
     return embedder, entities
+
+
+def preflight(settings: Settings) -> None:
+    """Raise ConfigError for settings a run would only trip over half way through."""
+    configured_feeds(settings)
+    if settings.writer == "openai" and not (settings.openai_base_url and settings.openai_model):
+        raise ConfigError(
+            "the openai writer needs openai_base_url and openai_model "
+            "(NEWSDESK_OPENAI_BASE_URL, NEWSDESK_OPENAI_MODEL)"
+        )
 
 
 def configured_feeds(settings: Settings) -> list[FeedSource]:
