@@ -494,7 +494,9 @@ def test_giant_page_is_extracted_in_bounded_time(content_run: ContentRun) -> Non
     assert story_text(71)[:60] in giant.article.body
     assert content_run.outcome.seconds < 60
     # The page is 20 MB; extraction works on at most 5 M characters of it (MAX_HTML_CHARS).
-    assert content_run.outcome.max_rss_mb < 400
+    # The bound is for the whole process, which also loads spaCy to verify what it writes
+    # (measured 775 MB in a clean CI venv): a page-driven blow-up would be far above it.
+    assert content_run.outcome.max_rss_mb < 1200
 
 
 # --- bad configuration -----------------------------------------------------------------------
