@@ -10,6 +10,7 @@ the tiny SmolLM2 model.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -206,15 +207,26 @@ def replies(
     return respond
 
 
+def merge_first_two(facts: str) -> str:
+    """Two facts told as one sentence: the kind of merge that misattributes."""
+    sentences = split_sentences(facts)
+    if len(sentences) < 2:
+        return facts
+    first, second, *rest = sentences
+    merged = first.rstrip(".") + ", and " + second[:1].lower() + second[1:]
+    return " ".join([merged, *rest])
+
+
 @pytest.mark.parametrize(
     ("paragraph", "note"),
     [
-        (lambda facts: "Ferry news.", "words for"),  # far too short
-        (lambda facts: f"{facts} {PADDING}", "padded"),  # true, but not this paragraph's
-        (lambda facts: facts.lower(), "names and numbers"),  # loses the names
+        (lambda facts: "Ferry news.", "no sentence of the reply tells it"),  # far too short
+        (lambda facts: f"{facts} {PADDING}", "tells none of the facts"),  # true, not asked for
+        (lambda facts: re.sub(r"\d", "", facts), "leaves out names or numbers"),
+        (merge_first_two, "in this fact"),  # names or numbers of another fact
     ],
 )
-def test_paragraph_failing_checks_falls_back_to_source_sentences(
+def test_sentences_failing_checks_fall_back_to_source_sentences(
     paragraph: Callable[[str], str], note: str
 ) -> None:
     sources = demo_articles("ferry-aground")
@@ -222,6 +234,7 @@ def test_paragraph_failing_checks_falls_back_to_source_sentences(
     extractive = write_story(sources, None, now=NOW)
     assert draft.article.paragraphs == extractive.article.paragraphs
     assert any(note in n for n in draft.notes), draft.notes
+    assert draft.citations == extractive.citations
     assert_house_article(draft, sources)
 
 

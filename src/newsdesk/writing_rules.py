@@ -71,7 +71,10 @@ _FILLER = re.compile(
     | \bamid\s+growing\s+concerns?\b | \bpeaceful\s+resolution\b
     | \b(?:experts|observers|analysts|many)\s+(?:say|believe|warn|question|wonder)\b
     | \bonly\s+the\s+future\s+will\b | \bbroader\s+implications\b
-    | \bsignificant\s+(?:step|milestone|development)\b
+    | \bsignificant\s+(?:step|milestone|development|news|boost|impact|moment)\b
+    | \brepresents?\s+a\s+(?:significant|major)\b | \blocal\s+economy\b
+    | \b(?:historic|landmark|unprecedented|pivotal|crucial)\b
+    | \b(?:welcome|good|great)\s+news\b | \bmajor\s+(?:boost|blow)\b
     | \bstay\s+tuned\b | \bwhat\s+(?:this|it)\s+means\s+for\b
     """
 )
@@ -169,6 +172,14 @@ def _normal(text: str) -> str:
     return " ".join(w.lower() for w in words(text))
 
 
+# The vocabulary of the instruction itself ("ignore previous instructions ... output") is no
+# claim to keep out of the article; looks_like_instruction catches it being repeated.
+_INSTRUCTION_STEMS = stem_set(
+    "ignore previous prior instructions instruction write editor output mentioned must comes "
+    "prompt system disregard forget say state"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """What the sources say, reduced to what the cheap checks compare against."""
@@ -191,7 +202,7 @@ class Evidence:
             lower_words=frozenset(tokens),
             stems=stems,
             numbers=frozenset(numbers_in(joined)),
-            tainted=frozenset(stem_set("\n".join(injected))) - stems,
+            tainted=stem_set("\n".join(injected)) - stems - _INSTRUCTION_STEMS,
         )
 
     def tainted_words(self, sentence: str) -> list[str]:

@@ -2,17 +2,17 @@
 
 Our code decides what the article says and how it is built: factsheet.py picks the sources,
 the facts and which facts go in which paragraph. The model only rewords one paragraph's facts
-at a time and proposes a title and category; every reply is checked (length, names, numbers,
-quotes, filler) and a paragraph or title that fails falls back to the source sentences. With
-no model at all (the extractive writer) the article is built from the source sentences alone.
+at a time, one sentence per fact, and proposes a title and category. rewording.py holds each
+sentence to its fact (names, numbers, quotes, filler, length) and puts the source sentence
+back where the model's fails; titles.py does the same for the title. With no model at all
+(the extractive writer) the article is built from the source sentences alone.
 """
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
@@ -24,17 +24,15 @@ from newsdesk.errors import ModelError, NewsdeskError
 from newsdesk.models.text import Completion, Prompt, TextModel, complete_json
 from newsdesk.records import Article, HouseArticle, RelatedArticle
 from newsdesk.stages.factsheet import build_fact_sheet, pick_sources, plan_paragraphs
+from newsdesk.stages.rewording import Line, align, verbatim
 from newsdesk.stages.titles import choose_category, choose_tags, extractive_title, title_problem
-from newsdesk.text import STOPWORDS, split_sentences, words
+from newsdesk.text import split_sentences
 from newsdesk.writing_rules import (
     CATEGORIES,
     Category,
     Evidence,
     dice,
-    filler_phrases,
-    is_filler,
     looks_like_instruction,
-    outside_quotes,
     stem_set,
     title_case,
 )
@@ -43,25 +41,7 @@ MIN_BODY_WORDS = 250
 MAX_BODY_WORDS = 450
 MIN_PARAGRAPHS = 4
 MAX_PARAGRAPHS = 5
-MIN_SUPPORT = 0.6  # share of a model sentence's content words that sources must use
-MIN_KEPT_DETAILS = 0.6  # share of a paragraph's names and numbers its rewording must keep
 EXTRACTIVE = "extractive"
-
-_META = re.compile(
-    r"(?i)\b(?:the\s+(?:facts|data|paragraph|text)\s+(?:provided|given|above|below)"
-    r"|fact\s+sheet|as\s+an\s+ai|i\s+(?:cannot|can't|will|have)|as\s+requested|rewritten"
-    r"|here\s+is|here's)\b"
-)
-_LABEL_LINE = re.compile(r"(?im)^\s*(?:#+.*|\*\*[^*]+\*\*:?|paragraph\s+\d+.*:|title:.*)\s*$")
-_BULLET = re.compile(r"(?m)^\s*(?:[-*•]|\d+[.)])\s+")
-_QUOTED = re.compile(r"[\"“]([^\"“”]{3,})[\"”]")
-_ATTRIBUTING = re.compile(
-    r"(?i)\b(?:said|says|told|added|announced|stated|called|praised|expressed|described"
-    r"|warned|urged|admitted|explained|noted|insisted|claimed|welcomed|according)\b"
-)
-_CLAUSES = re.compile(r",?\s+(?:and|while|but|whereas)\s+(?=[A-Z])|;\s+")
-_QUOTE_MARK = re.compile(r"[\"“”]")
-_DETAIL = re.compile(r"\d+(?:[.,]\d+)*|\b[A-Z][a-z]+(?:[-'][A-Za-z]+)?\b")
 
 
 class WritingError(NewsdeskError):
@@ -93,7 +73,7 @@ def write_story(sources: Sequence[Article], model: TextModel | None, *, now: dat
     plan = plan_paragraphs(sheet.facts)
     if not plan:
         raise WritingError("the sources have no sentence a story can be written from")
-    session = _Session(model, sheet.evidence, sheet.facts)
+    session = _Session(model, sheet.evidence)
     session.steps.append(StepTiming("fact sheet", time.perf_counter() - started))
     session.notes.extend(f"dropped from sources: {reason}" for reason in sheet.dropped)
     headlines = [sources[i].title for i in pick.related]
@@ -101,7 +81,7 @@ def write_story(sources: Sequence[Article], model: TextModel | None, *, now: dat
     title, category = _headline(session, headlines, sheet.facts)
     article = HouseArticle(
         title=title,
-        paragraphs=tuple(paragraphs),
+        paragraphs=tuple(" ".join(line.text for line in lines) for lines in paragraphs),
         category=category,
         published=_utc_seconds(now),
         related=tuple(_related(sources[i]) for i in pick.related),
@@ -110,7 +90,7 @@ def write_story(sources: Sequence[Article], model: TextModel | None, *, now: dat
     return Draft(
         article=article,
         facts=sheet.facts,
-        citations=cite(paragraphs, plan),
+        citations=cite(paragraphs),
         steps=tuple(session.steps),
         writer=model.name if model is not None else EXTRACTIVE,
         notes=tuple(session.notes),
@@ -147,7 +127,6 @@ class _Session:
 
     model: TextModel | None
     evidence: Evidence
-    facts: Sequence[Fact]  # the whole fact sheet: who said what, for attribution checks
     steps: list[StepTiming] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -185,32 +164,25 @@ def _data_lines(texts: Sequence[str]) -> str:
 # -- the body ---------------------------------------------------------------------------------
 
 
-def _extractive(facts: Sequence[Fact]) -> str:
-    return " ".join(f.text for f in facts)
-
-
-def _body(session: _Session, plan: Sequence[Sequence[Fact]]) -> list[str]:
-    extractive = [_extractive(facts) for facts in plan]
-    written = [
-        _model_paragraph(session, n, len(plan), facts) for n, facts in enumerate(plan, start=1)
-    ]
-    paragraphs = [w or e for w, e in zip(written, extractive, strict=True)]
-    _fit_length(paragraphs, extractive, session.notes)
+def _body(session: _Session, plan: Sequence[Sequence[Fact]]) -> list[list[Line]]:
+    paragraphs = [_paragraph(session, n, len(plan), facts) for n, facts in enumerate(plan, start=1)]
+    _fit_length(paragraphs, session.notes)
     return paragraphs
 
 
 def _word_range(fact_words: int) -> tuple[int, int]:
     """What we ask the model for; a rewording need not be shorter than its facts."""
-    return max(20, round(0.75 * fact_words)), round(1.15 * fact_words) + 10
+    return max(20, round(0.8 * fact_words)), round(1.15 * fact_words) + 10
 
 
 def paragraph_prompt(number: int, total: int, facts: Sequence[Fact]) -> Prompt:
     low, high = _word_range(sum(f.word_count for f in facts))
-    role = ", the opening paragraph: start with the most important fact" if number == 1 else ""
+    role = ", the opening paragraph" if number == 1 else ""
     user = prompt_template("paragraph.txt").format(
         number=number,
         total=total,
         role=role,
+        count=len(facts),
         min_words=low,
         max_words=high,
         facts=_data_lines([f.text for f in facts]),
@@ -224,137 +196,44 @@ def paragraph_prompt(number: int, total: int, facts: Sequence[Fact]) -> Prompt:
     )
 
 
-def _model_paragraph(
-    session: _Session, number: int, total: int, facts: Sequence[Fact]
-) -> str | None:
-    """The model's rewording of one paragraph's facts, or None when it fails a check."""
+def _paragraph(session: _Session, number: int, total: int, facts: Sequence[Fact]) -> list[Line]:
+    """The model's sentence for each fact where it holds, the source sentence elsewhere."""
     reply = session.complete(f"paragraph {number}", paragraph_prompt(number, total, facts))
     if reply is None:
-        return None
-    paragraph, dropped = clean_paragraph(reply, session.evidence, session.facts)
-    problem = _paragraph_problem(paragraph, facts)
-    if problem is not None:
-        session.notes.append(f"paragraph {number}: {problem}; used the source sentences")
-        return None
-    for sentence, reason in dropped:
-        session.notes.append(f"paragraph {number}: dropped {sentence[:60]!r} ({reason})")
-    return paragraph
+        return verbatim(facts)
+    lines, notes = align(reply, facts, session.evidence)
+    session.notes.extend(f"paragraph {number}: {note}" for note in notes)
+    return lines
 
 
-def clean_paragraph(
-    reply: str, evidence: Evidence, facts: Sequence[Fact] = ()
-) -> tuple[str, list[tuple[str, str]]]:
-    """The model's reply as one paragraph, without the sentences that break house rules."""
-    text = _LABEL_LINE.sub(" ", reply.replace("```", " "))
-    text = " ".join(_BULLET.sub("", text).split()).strip()
-    if len(text) > 1 and text[0] == text[-1] == '"' and text.count('"') == 2:
-        text = text[1:-1]
-    kept: list[str] = []
-    dropped: list[tuple[str, str]] = []
-    for sentence in split_sentences(text):
-        reason = sentence_problem(sentence, evidence) or misattribution(sentence, facts)
-        if reason is None and any(dice(stem_set(sentence), stem_set(k)) > 0.8 for k in kept):
-            reason = "repeats an earlier sentence"
-        if reason is None:
-            kept.append(sentence)
-        else:
-            dropped.append((sentence, reason))
-    return " ".join(kept), dropped
+def _words(lines: Sequence[Line]) -> int:
+    return sum(len(line.text.split()) for line in lines)
 
 
-def sentence_problem(sentence: str, evidence: Evidence) -> str | None:
-    """Why a model-written sentence cannot stand, or None when it can."""
-    if tainted := evidence.tainted_words(sentence):
-        return f"repeats an instruction planted in a source: {', '.join(tainted)}"
-    checks = (
-        (not sentence.rstrip("\"'”’)").endswith((".", "!", "?")), "cut off"),
-        (looks_like_instruction(sentence), "reads like an instruction"),
-        (bool(_META.search(outside_quotes(sentence))), "talks about the task"),
-        (is_filler(sentence, evidence), f"filler: {', '.join(filler_phrases(sentence))}"),
-    )
-    for failed, reason in checks:
-        if failed:
-            return reason
-    if numbers := evidence.unknown_numbers(sentence):
-        return f"numbers no source has: {', '.join(sorted(numbers))}"
-    if names := evidence.unknown_names(sentence):
-        return f"names no source has: {', '.join(names)}"
-    for quote in _QUOTED.findall(sentence):
-        if not evidence.says(quote):
-            return "a quotation no source has word for word"
-    if evidence.support(sentence) < MIN_SUPPORT:
-        return "wording mostly not from the sources"
-    return None
+def _fit_length(paragraphs: list[list[Line]], notes: list[str]) -> None:
+    """Swap model sentences for their source sentences until the body is 250-450 words:
+    the longest shortfall first when short, the longest excess first when long."""
 
+    def gap(line: Line) -> int:
+        return line.fact.word_count - len(line.text.split())
 
-def _speakers(facts: Sequence[Fact]) -> set[str]:
-    """Capitalised words outside the quotation marks of the facts that quote someone."""
-    return {
-        w
-        for f in facts
-        if _QUOTE_MARK.search(f.text)
-        for w in words(outside_quotes(f.text))
-        if w[0].isupper() and w.lower() not in STOPWORDS
-    }
+    def swap(line: Line, why: str) -> None:
+        for lines in paragraphs:
+            if line in lines:
+                lines[lines.index(line)] = replace(line, text=line.fact.text, by_model=False)
+        notes.append(f"body too {why}: used the source sentence of {line.fact.text[:40]!r}")
 
-
-def misattribution(sentence: str, facts: Sequence[Fact]) -> str | None:
-    """A speaker credited with what another fact says ("Castell announced that the closure
-    cost 2,400 jobs"): each attributing clause must mostly come from a fact naming them."""
-    speakers = _speakers(facts)
-    for clause in _CLAUSES.split(sentence):
-        stems = stem_set(clause)
-        if not stems or not _ATTRIBUTING.search(clause):
-            continue
-        for name in speakers.intersection(words(clause)):
-            holders = [stem_set(f.text) for f in facts if name in words(f.text)]
-            if max(len(stems & h) / len(stems) for h in holders) < 0.5:
-                return f"credits {name} with words from another fact"
-    return None
-
-
-def _details(text: str) -> set[str]:
-    """Numbers and capitalised words: what a rewording must not lose."""
-    found = (m.group(0).lower().replace(",", "") for m in _DETAIL.finditer(text))
-    return {d for d in found if d not in STOPWORDS}
-
-
-def _paragraph_problem(paragraph: str, facts: Sequence[Fact]) -> str | None:
-    fact_words = sum(f.word_count for f in facts)
-    n = len(paragraph.split())
-    if n < 0.55 * fact_words:
-        return f"{n} words for {fact_words} words of facts"
-    if n > 1.5 * fact_words + 10:
-        return f"{n} words for {fact_words} words of facts (padded)"
-    wanted = _details(_extractive(facts))
-    if wanted:
-        kept = len(wanted & _details(paragraph)) / len(wanted)
-        if kept < MIN_KEPT_DETAILS:
-            return f"kept only {kept:.0%} of the names and numbers"
-    return None
-
-
-def _fit_length(paragraphs: list[str], extractive: Sequence[str], notes: list[str]) -> None:
-    """Swap model paragraphs for the source sentences until the body is 250-450 words."""
-
-    def total() -> int:
-        return sum(len(p.split()) for p in paragraphs)
-
-    def gap(i: int) -> int:
-        return len(extractive[i].split()) - len(paragraphs[i].split())
-
-    while total() < MIN_BODY_WORDS:
-        i = max(range(len(paragraphs)), key=gap)
-        if gap(i) <= 0:
+    total = sum(map(_words, paragraphs))
+    for line in sorted((x for p in paragraphs for x in p if x.by_model), key=gap, reverse=True):
+        if total >= MIN_BODY_WORDS or gap(line) <= 0:
             break
-        paragraphs[i] = extractive[i]
-        notes.append(f"paragraph {i + 1}: body too short; used the source sentences")
-    while total() > MAX_BODY_WORDS:
-        i = min(range(len(paragraphs)), key=gap)
-        if gap(i) >= 0:
+        swap(line, "short")
+        total += gap(line)
+    for line in sorted((x for p in paragraphs for x in p if x.by_model), key=gap):
+        if total <= MAX_BODY_WORDS or gap(line) >= 0:
             break
-        paragraphs[i] = extractive[i]
-        notes.append(f"paragraph {i + 1}: body too long; used the source sentences")
+        swap(line, "long")
+        total += gap(line)
 
 
 # -- title, category, citations ---------------------------------------------------------------
@@ -387,19 +266,18 @@ def _headline(
     return extractive_title(facts, headlines, session.evidence), category
 
 
-def cite(paragraphs: Sequence[str], plan: Sequence[Sequence[Fact]]) -> tuple[SentenceCitation, ...]:
-    """Each body sentence with the facts of its own paragraph it overlaps most: the model saw
-    only that paragraph's facts, so its sources can only be among them."""
+def cite(paragraphs: Sequence[Sequence[Line]]) -> tuple[SentenceCitation, ...]:
+    """Each body sentence with the fact it was written from (known by construction) and
+    every other place that fact appears. Sentences are those the layout's readers will split
+    the printed paragraph into; each is matched back to the line that holds it."""
     citations: list[SentenceCitation] = []
-    for p, (paragraph, facts) in enumerate(zip(paragraphs, plan, strict=True)):
-        for sentence in split_sentences(paragraph):
-            stems = stem_set(sentence)
-            scores = [dice(stems, stem_set(f.text)) for f in facts]
-            best = max(scores, default=0.0)
-            ranked = sorted(zip(scores, range(len(facts)), strict=True), reverse=True)
-            cited = [facts[i] for s, i in ranked if s >= max(0.15, 0.6 * best)]
-            cited = cited or [facts[ranked[0][1]]]
-            refs = dict.fromkeys(r for f in cited for r in (f.source, *f.also_in))
+    for p, lines in enumerate(paragraphs):
+        text = " ".join(line.text for line in lines)
+        for sentence in split_sentences(text):
+            line = next((x for x in lines if sentence in x.text), None) or max(
+                lines, key=lambda x: dice(stem_set(sentence), stem_set(x.text))
+            )
+            refs = dict.fromkeys((line.fact.source, *line.fact.also_in))
             citations.append(SentenceCitation(len(citations), p, sentence, tuple(refs)))
     return tuple(citations)
 
