@@ -3,16 +3,16 @@ llama-cpp-python call on the same prompt, peak RSS.
 
 Usage (from the repo root, after `make setup-models`):
 
-    .venv/bin/python bench/writing.py [--stories ID,ID,...] [--threads 2] [--rounds 3] [--show 2]
+    .venv/bin/python bench/writing.py [--stories ID,ID,...] [--threads 2] [--rounds 5] [--show 2]
 
 Writes each demo story with `write_story` and the embedded Qwen2.5-Coder-1.5B model (loaded
 once), timing every model call with llama.cpp's own counters (prompt evaluation and generation
 apart). Then, in the same run and on the same loaded model, replays one paragraph prompt and
 one headline (JSON schema) prompt through our LlamaModel wrapper and through a bare
 `Llama.create_chat_completion`, greedy so both produce the same tokens, rounds interleaved and
-the KV cache cleared before each call; prints the median ratio (bare seconds / ours: 1.0 means
-no overhead). Ends with peak RSS, the load average (the machine may be shared) and two stories
-in full.
+the KV cache cleared before each call; prints the ratio of the fastest runs (bare seconds /
+ours: 1.0 means no overhead; the fastest run is the least disturbed by other jobs). Ends with
+peak RSS, the load average (the machine may be shared) and two stories in full.
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ def rate(tokens: float, ms: float) -> float:
 def write_all(timed: Timed, stories: Sequence[str]) -> list[tuple[str, Draft, list[CallPerf]]]:
     print(
         f"{'story':<18} {'s/story':>8} {'calls':>5} {'prompt tok':>10} {'tok/s':>6} "
-        f"{'gen tok':>7} {'tok/s':>6} {'fallbacks':>9}"
+        f"{'gen tok':>7} {'tok/s':>6} {'reworded':>9}"
     )
     results = []
     for story in stories:
@@ -119,10 +119,11 @@ def write_all(timed: Timed, stories: Sequence[str]) -> list[tuple[str, Draft, li
         calls = timed.calls[first:]
         p_tok, p_ms = sum(c.prompt_tokens for c in calls), sum(c.prompt_ms for c in calls)
         g_tok, g_ms = sum(c.generated for c in calls), sum(c.generation_ms for c in calls)
-        fallbacks = sum("used the source sentences" in n or "headline:" in n for n in draft.notes)
+        kept = sum(not c.verbatim for c in draft.citations)  # sentences not copied as-is
+        sentences = f"{kept}/{len(draft.citations)}"
         print(
             f"{story:<18} {seconds:8.1f} {len(calls):5d} {p_tok:10d} {rate(p_tok, p_ms):6.1f} "
-            f"{g_tok:7d} {rate(g_tok, g_ms):6.1f} {fallbacks:9d}"
+            f"{g_tok:7d} {rate(g_tok, g_ms):6.1f} {sentences:>9}"
         )
         results.append((story, draft, calls))
     return results
@@ -172,18 +173,24 @@ def compare(timed: Timed, rounds: int) -> None:
         ("paragraph", replace(paragraph, temperature=0.0), None),
         ("headline (JSON schema)", replace(headline, temperature=0.0), Headline),
     ]
-    print(f"\n{'same prompt, greedy':<24} {'ours s':>7} {'bare s':>7} {'ratio':>6}")
+    print(
+        f"\n{'same prompt, greedy':<24} {'ours s':>7} {'bare s':>7} {'ratio':>6}"
+        f"   (fastest of {rounds}; medians {'ours':>5} {'bare':>5})"
+    )
     for label, prompt, schema in cases:
         ours, bare = interleaved(timed, prompt, schema, rounds)
-        o, b = statistics.median(ours), statistics.median(bare)
-        print(f"{label:<24} {o:7.2f} {b:7.2f} {b / o:6.2f}")
+        # The fastest run is the one other jobs disturbed least: the fair overhead measure
+        # on a shared machine. Medians are printed too.
+        o, b = min(ours), min(bare)
+        mo, mb = statistics.median(ours), statistics.median(bare)
+        print(f"{label:<24} {o:7.2f} {b:7.2f} {b / o:6.2f}{'':23}{mo:5.2f} {mb:5.2f}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--stories", default=DEFAULT_STORIES)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--show", type=int, default=2, help="stories printed in full")
     args = parser.parse_args(argv)
     stories = [s for s in args.stories.split(",") if s]

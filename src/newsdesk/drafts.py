@@ -49,6 +49,7 @@ class SentenceCitation:
     paragraph: int
     text: str
     sources: tuple[SourceRef, ...]
+    verbatim: bool = False  # the source's own sentence (extractive or a model fallback)
 
 
 @dataclass(frozen=True, slots=True)

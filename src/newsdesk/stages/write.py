@@ -278,7 +278,11 @@ def cite(paragraphs: Sequence[Sequence[Line]]) -> tuple[SentenceCitation, ...]:
                 lines, key=lambda x: dice(stem_set(sentence), stem_set(x.text))
             )
             refs = dict.fromkeys((line.fact.source, *line.fact.also_in))
-            citations.append(SentenceCitation(len(citations), p, sentence, tuple(refs)))
+            citations.append(
+                SentenceCitation(
+                    len(citations), p, sentence, tuple(refs), line.text == line.fact.text
+                )
+            )
     return tuple(citations)
 
 
