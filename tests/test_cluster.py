@@ -25,6 +25,7 @@ from newsdesk.models.embedding import (
     Vectors,
 )
 from newsdesk.models.ner import FakeEntities, SpacyEntities, normalize_entity
+from newsdesk.pipeline.stories import lead_text, record_article
 from newsdesk.stages.cluster import (
     ClusterConfig,
     ClusterError,
@@ -137,6 +138,39 @@ def test_a_thread_links_each_story_to_the_one_just_before() -> None:
         story_id("mar"): story_id("feb"),
         story_id("apr"): story_id("mar"),
     }
+
+
+def _outbreak(state: ClusterState) -> None:
+    cluster(
+        [
+            item("outbreak-1", at_angle(0), 0, "Herald", ("dunmere",)),
+            item("outbreak-2", at_angle(5), 1, "Courier", ("dunmere",)),
+        ],
+        state,
+    )
+
+
+def test_a_later_member_threads_a_story_whose_founder_names_nobody() -> None:
+    # The founder's lead named no one (no entities), so it cannot show the link; the next
+    # article of its story names the same town and is about the same thing: it can.
+    state = ClusterState(DIM, CONFIG)
+    _outbreak(state)
+    cluster([item("rise-1", at_angle(10), 96, "Herald")], state)
+    cluster([item("rise-2", at_angle(12), 97, "Courier", ("dunmere",))], state)
+    follows = {s.id: s.follows for s in state.story_records()}
+    assert state.assignments()["rise-2"] == story_id("rise-1")
+    assert follows[story_id("rise-1")] == story_id("outbreak-1")
+
+
+def test_a_later_member_does_not_thread_a_story_unlike_the_earlier_one() -> None:
+    # rise-2 alone is close enough to the outbreak (mean cos 0.30), but its story as a whole
+    # is not (founder at 100 degrees): one member does not speak for the story.
+    state = ClusterState(DIM, CONFIG)
+    _outbreak(state)
+    cluster([item("other-1", at_angle(100), 96, "Herald")], state)
+    cluster([item("other-2", at_angle(75), 97, "Courier", ("dunmere",))], state)
+    assert state.assignments()["other-2"] == story_id("other-1")
+    assert all(s.follows is None for s in state.story_records())
 
 
 def test_no_thread_without_shared_actors() -> None:
@@ -315,6 +349,76 @@ def test_cluster_records_groups_by_event() -> None:
     ]
     got = cluster_records(records, HashingEmbedder(64), FakeEntities())
     assert got["1"] == got["2"] == got["4"] != got["3"] == got["5"]
+
+
+def newsdesk_cluster(path: Path, tmp: Path) -> subprocess.CompletedProcess[str]:
+    """`newsdesk cluster PATH` with the model-free embedder, its temporary files under `tmp`."""
+    tmp.mkdir(exist_ok=True)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp),
+        "TMPDIR": str(tmp),
+        "NEWSDESK_EMBEDDER": "hashing",
+        "NEWSDESK_ENTITIES": "none",
+    }
+    command = [sys.executable, "-m", "newsdesk", "cluster", str(path)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
+
+
+EVENTS = [
+    ("Harbour ferry terminal opens in Port Almer", 0),
+    ("Port Almer ferry terminal finally opens", 1),
+    ("Storm closes schools across the valley", 1),
+    ("Ferry terminal in Port Almer opens to passengers", 2),
+    ("Valley schools shut as storm hits", 3),
+]
+
+
+def test_cluster_command_runs_the_pipeline_step_on_a_temporary_store(tmp_path: Path) -> None:
+    lines = [
+        json.dumps(
+            {
+                "id": f"a{i}",
+                "title": title,
+                "text": "",
+                "published": (T0 + timedelta(hours=hours)).isoformat(),
+                "source": f"outlet{i}",
+                "cluster": "ignored",
+                "lang": "en",
+            }
+        )
+        for i, (title, hours) in enumerate(EVENTS)
+    ]
+    path = write_lines(tmp_path / "in.jsonl", *lines)
+    result = newsdesk_cluster(path, tmp_path / "tmp")
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [set(row) for row in rows] == [{"id", "cluster"}] * len(EVENTS)
+    got = {row["id"]: row["cluster"] for row in rows}
+    assert [row["id"] for row in rows] == [f"a{i}" for i in range(len(EVENTS))]
+    assert got["a0"] == got["a1"] == got["a3"] != got["a2"] == got["a4"]
+    # The same stories as clustering the records in memory (what bench/cluster.py measures).
+    records = read_cluster_jsonl(path)
+    assert got == cluster_records(records, HashingEmbedder(), FakeEntities())
+    assert list((tmp_path / "tmp").iterdir()) == []  # the temporary store is gone
+
+
+def test_a_record_without_text_is_compared_by_its_title_alone() -> None:
+    # "title\n" would embed the same but changes what spaCy finds in 116 dev headlines.
+    bare = record_article(ClusterRecord("x", "Fed holds rates", "", T0, "Times", None))
+    assert lead_text(bare) == "Fed holds rates"
+    full = record_article(ClusterRecord("y", "Fed holds", "Rates stay.\n\nMore.", T0, "", None))
+    assert lead_text(full) == "Fed holds\nRates stay."
+    assert full.outlet == "unknown"
+
+
+def test_cluster_command_names_a_bad_line(tmp_path: Path) -> None:
+    path = write_lines(tmp_path / "in.jsonl", '{"id": "a", "title": "fine"}', '{"id": "b"}')
+    result = newsdesk_cluster(path, tmp_path / "tmp")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "line 2" in result.stderr and "title" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 # -- embedders ---------------------------------------------------------------------------------

@@ -41,8 +41,10 @@ def story_of(stories: list[Story]) -> dict[str, Story]:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="known gap: the Korvia fishing singleton joins the ferry-report story "
-    "(same wire outlet, same day, shared 'Estmark' vocabulary); see issue 4 notes",
+    reason="known gap: the Korvia fishing singleton is refused at join (0.19 < 0.30) but merged "
+    "into the ferry-report story by consolidation (average link 0.19 >= merge 0.15; correct "
+    "demo merges sit at 0.175-0.19). Every gate that stops it (entities, outlet, threshold, "
+    "more hash buckets) costs dev B-cubed, the only tuning set; see issue 4 notes",
 )
 def test_each_demo_story_is_one_cluster(demo_store: Store, demo_server: DemoServer) -> None:
     stories = demo_store.stories()
@@ -55,13 +57,9 @@ def test_each_demo_story_is_one_cluster(demo_store: Store, demo_server: DemoServ
         assert set(story.article_urls) == set(urls), f"{expected.id} mixed with another story"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: 4 of 5 demo follow-ups are threaded; the measles rise in Port Avalen "
-    "is not linked to the Dunmere outbreak; see issue 4 notes",
-)
 def test_follow_ups_are_threaded_not_merged(demo_store: Store, demo_server: DemoServer) -> None:
-    by_url = story_of(demo_store.stories())
+    stories = demo_store.stories()
+    by_url = story_of(stories)
     expected = {e.id: e for e in demo_server.expected_stories()}
     for story in expected.values():
         if story.follows is None:
@@ -70,6 +68,11 @@ def test_follow_ups_are_threaded_not_merged(demo_store: Store, demo_server: Demo
         earlier = by_url[expected[story.follows].urls[0]]
         assert follower.id != earlier.id
         assert follower.follows == earlier.id, f"{story.id} should follow {story.follows}"
+    # ... and nothing else is threaded (a shared town alone does not make a timeline).
+    followers = {u for e in expected.values() if e.follows for u in e.urls}
+    for found in stories:
+        if found.follows is not None:
+            assert followers & set(found.article_urls), f"{found.label!r} follows nothing"
 
 
 def published(store: Store) -> list[StoryVersion]:

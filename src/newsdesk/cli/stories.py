@@ -10,18 +10,22 @@ import typer
 
 from newsdesk.cli.common import reported_errors, settings_from
 from newsdesk.pipeline import story_models
-from newsdesk.stages.cluster_io import cluster_records, read_cluster_jsonl
+from newsdesk.pipeline.stories import cluster_records_in_store
+from newsdesk.stages.cluster_io import read_cluster_jsonl
 
 
 def cluster_command(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help='JSONL: {"id","title","text","published",...}')],
 ) -> None:
-    """Group articles into stories; prints {"id","cluster"} per line, in input order."""
+    """Group articles into stories; prints {"id","cluster"} per line, in input order.
+
+    Runs the pipeline's clustering step on a temporary store, removed afterwards.
+    """
     settings = settings_from(ctx)
     with reported_errors():
         records = read_cluster_jsonl(path)
         embedder, entities = story_models(settings)
-        assignments = cluster_records(records, embedder, entities)
+        assignments = cluster_records_in_store(records, embedder, entities)
     for record in records:
         print(json.dumps({"id": record.id, "cluster": assignments[record.id]}))

@@ -5,12 +5,17 @@ result a pure function of the store (a run killed half way leaves nothing to rec
 keeps story ids stable (an id is a hash of the story's founding article). Embeddings are cached
 in the store by the hash of the embedded text, so nothing is embedded twice; entity extraction
 is cheap next to the model and is redone.
+
+`newsdesk cluster FILE.jsonl` goes through the same function on a temporary store
+(`cluster_records_in_store`), so the command and the run cannot drift apart.
 """
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 
@@ -18,13 +23,20 @@ from newsdesk.models.embedding import Embedder
 from newsdesk.models.ner import EntityExtractor
 from newsdesk.records import Article, Story, content_hash
 from newsdesk.stages.cluster import ClusterItem, ClusterState, cluster
+from newsdesk.stages.cluster_io import ClusterRecord
 from newsdesk.store import Store, StoredArticle
 
 
+def lead(article: Article) -> str:
+    """The first paragraph of the body ("" if there is none)."""
+    return article.body.split("\n\n", 1)[0].strip()
+
+
 def lead_text(article: Article) -> str:
-    """Title and first paragraph: what clustering compares (the same as for headline corpora)."""
-    first = article.body.split("\n\n", 1)[0]
-    return f"{article.title}\n{first}"
+    """Title and first paragraph: what clustering compares. Without a lead, the title alone,
+    exactly as for a headline corpus (a trailing newline changes what spaCy finds)."""
+    first = lead(article)
+    return f"{article.title}\n{first}" if first else article.title
 
 
 def _embed_cached(store: Store, embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
@@ -56,17 +68,45 @@ def cluster_stories(
         ClusterItem(
             key=s.article.canonical_url,
             title=s.article.title,
-            lead=text.split("\n", 1)[1],
+            lead=lead(s.article),
             published=s.article.published,
             outlet=s.article.outlet,
             embedding=vectors[i],
             entities=found[i],
             text_group=s.text_group,
         )
-        for i, (s, text) in enumerate(zip(stored, texts, strict=True))
+        for i, s in enumerate(stored)
     ]
     state = ClusterState(embedder.dim)
     cluster(items, state)
     stories = state.story_records(now)
     store.save_stories(stories)
     return stories
+
+
+def record_article(record: ClusterRecord) -> Article:
+    """A file record as a stored article; its id is the natural key, so story ids hash it."""
+    return Article(
+        url=record.url or record.id,
+        canonical_url=record.id,
+        outlet=record.source or "unknown",
+        title=record.title,
+        authors=(),
+        published=record.published,
+        body=record.text,
+        lang=None,
+    )
+
+
+def cluster_records_in_store(
+    records: Sequence[ClusterRecord], embedder: Embedder, entities: EntityExtractor
+) -> dict[str, str]:
+    """Cluster file records exactly as a run would, on a throwaway store: id -> story id."""
+    # The store closes before its directory goes (exit order is the reverse of entry).
+    with (
+        tempfile.TemporaryDirectory(prefix="newsdesk-cluster-") as tmp,
+        Store(Path(tmp) / "cluster.db") as store,
+    ):
+        store.import_articles([record_article(r) for r in records])
+        cluster_stories(store, embedder, entities)
+        return store.story_assignments()

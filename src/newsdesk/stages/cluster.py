@@ -12,7 +12,9 @@ In time order, an article joins the open story with the best score, else it foun
 
 The mean is weighted towards recent members (an exponential decay with the same time scale),
 so a story can drift as an event develops. A story with no article for `quiet_days` is closed:
-a later article on the same actors founds a new story that `follows` it (a thread).
+a later article on the same actors founds a new story that `follows` it (a thread). The link
+can be shown by the new story's founder or, if the founder could not (no actors named), by a
+later member, provided the new story as a whole is as close to the earlier one.
 
 Online assignment is greedy, so a consolidation pass follows: stories whose average-link
 similarity (mean member-to-member similarity, again time-discounted) passes `merge_threshold`
@@ -643,11 +645,16 @@ def _assign_chunk(state: ClusterState, start: int, stop: int, touched: set[int])
         neighbours = [int(n) for n in known[j] if n >= 0]
         neighbours += [start + int(n) for n in earlier[j] if n < j]
         candidates = sorted({state.story_of[n] for n in neighbours})
-        slot = _best_story(state, article, candidates)
+        sims = _content_similarity(state, article, candidates)
+        slot = _best_story(state, article, candidates, sims)
         if slot is None:
-            slot = state.new_story(article, follows=_thread(state, article, candidates))
+            follows = _thread(state, article, candidates, sims, state.times[article])
+            slot = state.new_story(article, follows=follows)
         else:
             state.add_member(slot, article)
+            story = state.stories[slot]
+            if story.follows is None:  # any member may show what the story continues
+                story.follows = _thread(state, article, candidates, sims, story.first, slot)
         touched.add(slot)
     state.index.add(chunk, start, state.vectors.data)
 
@@ -678,13 +685,13 @@ def _shared_entities(entities: frozenset[str], story: _Story) -> float:
     return sum(1 for e in entities if story.entities[e]) / len(entities)
 
 
-def _best_story(state: ClusterState, article: int, slots: Sequence[int]) -> int | None:
+def _best_story(state: ClusterState, article: int, slots: Sequence[int], sims: F32) -> int | None:
     if not slots:
         return None
     config = state.config
     gaps = state.times[article] - np.asarray([state.stories[s].last for s in slots])
     decay = np.exp(-np.maximum(gaps, 0.0) / config.time_scale)
-    scores = _content_similarity(state, article, slots) * decay
+    scores = sims * decay
     # A story gone quiet takes no more articles: a new one starts (maybe as a thread).
     scores[gaps > config.quiet_days * _DAY] = -np.inf
     # Only stories that could pass with full entity agreement are worth the entity count.
@@ -699,28 +706,51 @@ def _best_story(state: ClusterState, article: int, slots: Sequence[int]) -> int 
     return best
 
 
-def _thread(state: ClusterState, article: int, slots: Sequence[int]) -> str | None:
-    """The latest earlier story on the same actors that this new story continues, if any.
+def _thread(
+    state: ClusterState,
+    article: int,
+    slots: Sequence[int],
+    sims: F32,
+    since: float,
+    own: int | None = None,
+) -> str | None:
+    """The latest earlier story on the same actors that the article's story continues, if any.
 
-    The latest, not the most similar: a thread is a timeline, each story linking the one
-    just before it.
+    `since` is when the article's story began: the earlier story must have gone quiet at least
+    `thread_min_gap_hours` before it. Any member can show the link, not just the founder: a
+    founder whose lead names nobody (a one-line standfirst, a missed entity) would otherwise
+    leave its story unthreaded for good. The latest, not the most similar: a thread is a
+    timeline, each story linking the one just before it.
     """
     config = state.config
     entities = state.entities_of[article]
     if not slots or not entities:
         return None
-    t = state.times[article]
-    sims = _content_similarity(state, article, slots)
+    # Plain floats: a join checks a dozen candidates, where numpy's per-call cost dominates.
+    nearest, farthest = (
+        since - config.thread_min_gap_hours * _HOUR,
+        since - config.thread_window_days * _DAY,
+    )
     best: tuple[float, float] | None = None
     found = None
     for slot, sim in zip(slots, sims.tolist(), strict=True):
         story = state.stories[slot]
-        gap = t - story.last
-        in_window = config.thread_min_gap_hours * _HOUR <= gap <= config.thread_window_days * _DAY
-        related = sim >= config.thread_threshold and _shared_entities(entities, story) > 0
-        if in_window and related and (best is None or (story.last, sim) > best):
+        if sim < config.thread_threshold or slot == own or not farthest <= story.last <= nearest:
+            continue
+        if not _shared_entities(entities, story):
+            continue
+        # A later member speaks for its story only if the story as a whole is that close too.
+        if own is not None:
+            sim = _story_link(state, own, slot)
+        if sim >= config.thread_threshold and (best is None or (story.last, sim) > best):
             best, found = (story.last, sim), story.id
     return found
+
+
+def _story_link(state: ClusterState, a: int, b: int) -> float:
+    """Mean member-to-member similarity of two stories, each weighted as in its sum."""
+    totals, stories = state.totals.data, state.stories
+    return float(totals[a] @ totals[b]) / (stories[a].weight * stories[b].weight)
 
 
 # -- consolidation: merge converged stories, split drifted ones ---------------------------------

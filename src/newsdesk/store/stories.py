@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from newsdesk.records import Story, StoryVersion
+from newsdesk.records import Article, Story, StoryVersion
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -51,7 +51,38 @@ class StoriesMixin:
                 [(h, model, v.astype(np.float32).tobytes()) for h, v in vectors.items()],
             )
 
+    # -- articles from a file, for `newsdesk cluster` on a temporary store -------------------
+    def import_articles(self, articles: Sequence[Article]) -> None:
+        """Store articles that came from a file rather than a fetch (no entry, no page)."""
+        fetched = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT INTO articles (canonical_url, url, outlet, title, authors, published, "
+                "body, lang, content_hash, status, fetched_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(canonical_url) DO NOTHING",
+                [
+                    (
+                        a.canonical_url,
+                        a.url,
+                        a.outlet,
+                        a.title,
+                        json.dumps(list(a.authors)),
+                        _iso(a.published),
+                        a.body,
+                        a.lang,
+                        a.content_hash,
+                        a.status.value,
+                        fetched,
+                    )
+                    for a in articles
+                ],
+            )
+
     # -- stories -------------------------------------------------------------------------------
+    def story_assignments(self) -> dict[str, str]:
+        """canonical URL -> id of the story the article is in."""
+        return dict(self.db.execute("SELECT canonical_url, story_id FROM story_articles"))
+
     def save_stories(self, stories: Sequence[Story]) -> None:
         """Replace the story table and assignments with the clustering's current state."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
