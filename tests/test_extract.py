@@ -13,8 +13,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from newsdesk.demo import load_world
+from newsdesk.demo.site import build_pages
 from newsdesk.errors import ExtractError
+from newsdesk.outlets import parse_spec
+from newsdesk.records import Article
 from newsdesk.stages.extract import MAX_HTML_CHARS, decode_html, extract_article
+from newsdesk.text import count_words
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "extraction"
 
@@ -129,6 +134,81 @@ def test_title_echoed_at_the_top_of_the_body_is_dropped() -> None:
     article = "<h1>Ferry terminal to open in June</h1>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
     record = extract_article(page(head, article), "https://herald.example/x")
     assert not record.body.startswith("Ferry terminal")
+
+
+@pytest.mark.parametrize(
+    ("title_tag", "expected"),
+    [
+        ("Harbour &lt;script&gt;alert(1)&lt;/script&gt; vote", "Harbour vote"),
+        ("Ferry &lt;b&gt;terminal&lt;/b&gt; &lt;img src=x onerror=alert(1)&gt;opens", None),
+        ("&amp;lt;i&amp;gt;Ferry terminal&amp;lt;/i&amp;gt; opens", "Ferry terminal opens"),
+        ("Profits &lt; 5% at AT&amp;T", "Profits < 5% at AT&T"),  # text, not markup
+    ],
+)
+def test_markup_in_page_titles_is_removed(title_tag: str, expected: str | None) -> None:
+    record = extract_article(page(f"<title>{title_tag}</title>"), "https://herald.example/x")
+    assert record.title == (expected or "Ferry terminal opens")
+
+
+def test_markup_in_json_ld_and_og_titles_is_removed() -> None:
+    ld = {"@type": "NewsArticle", "headline": "Ferry <em>terminal</em> opens&#8217;"}
+    head = f"<script type='application/ld+json'>{json.dumps(ld)}</script>"
+    assert extract_article(page(head), "https://herald.example/x").title == "Ferry terminal opens’"
+    head = "<meta property='og:title' content='Ferry &lt;iframe src=x&gt;&lt;/iframe&gt; opens'>"
+    assert extract_article(page(head), "https://herald.example/x").title == "Ferry opens"
+
+
+HEADLINE = "Ferry terminal to open in June"
+
+
+@pytest.mark.parametrize(
+    ("head", "url", "expected"),
+    [
+        (
+            "<meta property='og:site_name' content='Harbour Herald'>"
+            f"<title>Harbour Herald: {HEADLINE}</title>",
+            "https://news.example/x",
+            HEADLINE,
+        ),
+        (f"<title>Herald | {HEADLINE}</title>", "https://www.herald.example/x", HEADLINE),
+        (f"<title>Port Gazette — {HEADLINE}</title>", "https://pg-news.example/x", HEADLINE),
+        (f"<title>{HEADLINE} | News | Herald</title>", "https://herald.example/x", HEADLINE),
+        # The site's name starting a headline is not a site-name segment.
+        (
+            "<title>Herald Square reopens: crowds return</title>",
+            "https://herald.example/x",
+            "Herald Square reopens: crowds return",
+        ),
+        (f"<title>Port Almer: {HEADLINE}</title>", "https://herald.example/x", None),
+        (
+            "<meta property='og:site_name' content='The Port Almer Gazette'>"
+            f"<title>Port Almer: {HEADLINE}</title>",
+            "https://news.example/x",
+            None,
+        ),
+    ],
+)
+def test_site_name_segment_is_cut_from_either_end(
+    head: str, url: str, expected: str | None
+) -> None:
+    spec = parse_spec({"name": "Port Gazette", "hosts": ["pg-news.example"]})
+    record = extract_article(page(head), url, specs=[spec])
+    assert record.title == (expected or f"Port Almer: {HEADLINE}")
+
+
+def test_demo_titles_come_without_site_names() -> None:
+    """Served from 127.0.0.1 the demo outlets have no host name to go by; Tidewater Times
+    ('Tidewater Times - Headline', no og:site_name) is named by the link to its home page."""
+    world = load_world()
+    base = "http://127.0.0.1:8000"
+    pages = build_pages(base, world)
+    got = {}
+    for article in world.articles:
+        page_ = pages.get(article.path)
+        if page_ is not None and not article.paywalled:
+            got[article.title] = extract_article(page_.body, base + article.path).title
+    assert len(got) > 50
+    assert [(title, found) for title, found in got.items() if found != title] == []
 
 
 # --- canonical URL ----------------------------------------------------------------------
@@ -263,6 +343,47 @@ def test_declared_legacy_charsets_are_honoured(charset: str, text: str) -> None:
     assert text in decode_html(html.encode(charset))
 
 
+RUSSIAN = (
+    "Городской совет утвердил новый бюджет на следующий год после долгих обсуждений. "
+    "Жители довольны решением, сообщил мэр города."
+)
+GREEK = (
+    "Το δημοτικό συμβούλιο ενέκρινε τον νέο προϋπολογισμό για το επόμενο έτος "
+    "μετά από πολύωρη συζήτηση."
+)
+
+
+# A paragraph each: on one short sentence charset-normalizer can still take KOI8-R for
+# Shift_JIS (its lower-case letters are half-width katakana there) or Greek for Cyrillic.
+@pytest.mark.parametrize(
+    ("charset", "text"),
+    [
+        ("windows-1251", RUSSIAN),
+        ("koi8-r", RUSSIAN),
+        ("windows-1253", GREEK),
+        ("iso-8859-7", GREEK),
+        ("windows-1256", "وافق مجلس المدينة على الميزانية الجديدة للعام المقبل بعد مناقشات طويلة."),
+        ("shift_jis", "市議会は来年度の予算を承認した。"),
+        ("euc-kr", "시의회는 내년도 새 예산을 승인했다."),
+        ("gb18030", "市议会批准了明年的新预算。"),
+        ("windows-1252", ACCENTED),
+    ],
+)
+def test_legacy_charset_declared_as_utf8_is_detected(charset: str, text: str) -> None:
+    """The English furniture around the text must not sway the guess (issue 9: windows-1251
+    was read as windows-1252 mojibake)."""
+    html = page(article="".join(f"<p>{p}</p>" for p in [text, *PARAGRAPHS]))
+    assert b"charset='utf-8'" in html.encode(charset)
+    assert text in decode_html(html.encode(charset))
+
+
+@pytest.mark.parametrize("codec", ["rot13", "base64", "hex", "zlib", "undefined", "idna"])
+def test_meta_charset_naming_no_text_encoding_is_ignored(codec: str) -> None:
+    html = page(article="".join(f"<p>{p}</p>" for p in [ACCENTED, *PARAGRAPHS]))
+    html = html.replace("charset='utf-8'", f"charset='{codec}'")
+    assert ACCENTED in extract_article(html.encode("cp1252"), "https://herald.example/x").body
+
+
 def test_byte_order_mark_wins() -> None:
     html = "<html><head><meta charset='iso-8859-1'></head><body><p>é €</p></body></html>"
     assert "é €" in decode_html(b"\xef\xbb\xbf" + html.encode("utf-8"))
@@ -279,6 +400,39 @@ def test_byte_order_mark_wins() -> None:
 def test_pages_without_an_article_raise(html: bytes | str) -> None:
     with pytest.raises(ExtractError):
         extract_article(html, "https://herald.example/x")
+
+
+def test_control_character_reference_in_a_description_is_dropped() -> None:
+    head = "<meta property='og:description' content='The terminal&#x2; opens in June, they say.'>"
+    record = extract_article(page(head), "https://herald.example/x")
+    assert record.body.split("\n\n") == PARAGRAPHS
+
+
+JAPANESE = "市議会は長い議論の末、来年度の新しい予算を承認した。住民は決定に満足している。"
+
+
+def test_words_of_scripts_without_spaces_are_counted_by_characters() -> None:
+    assert count_words(TEXT_OF) == len(TEXT_OF.split())  # English: as before
+    assert count_words(JAPANESE) == 20  # 39 characters, punctuation included
+    assert count_words("トヨタ sold 3 cars") == 2 + 3
+    assert count_words("ราคาน้ำมันสูงขึ้น") == 5  # Thai: 17 characters, 4 a word
+
+
+def test_japanese_article_is_a_body_not_a_stub() -> None:
+    html = page(article=f"<p>{JAPANESE * 3}</p><p>{JAPANESE[::-1] * 3}</p>")
+    record = extract_article(html, "https://herald.example/x")
+    assert record.body.split("\n\n") == [JAPANESE * 3, JAPANESE[::-1] * 3]
+    article = Article(
+        url="u",
+        canonical_url="u",
+        outlet="o",
+        title="t",
+        authors=(),
+        published=None,
+        body=record.body,
+        lang="ja",
+    )
+    assert article.word_count == 117  # 234 characters
 
 
 def test_giant_page_is_capped_and_still_extracted() -> None:

@@ -337,6 +337,17 @@ def test_http_charset_overrides_declaration() -> None:
     assert koi8.title == "Д"
 
 
+@pytest.mark.parametrize("codec", ["undefined", "rot13", "base64", "hex", "zlib", "idna"])
+def test_charsets_that_are_not_text_encodings_are_ignored(codec: str) -> None:
+    """Python's bytes-to-bytes codecs and ones that decode nothing are no charset (issue 9)."""
+    body = b"<rss><channel><title>caf\xc3\xa9</title></channel></rss>"
+    from_header = parse_feed(body, content_type=f"application/rss+xml; charset={codec}")
+    declared = parse_feed(f'<?xml version="1.0" encoding="{codec}"?>'.encode() + body)
+    for feed in (from_header, declared):
+        assert feed.title == "café"
+        assert any(codec.replace("-", "_") in p.replace("-", "_") for p in feed.problems)
+
+
 def test_gzip_body_without_content_encoding() -> None:
     feed = parse_feed(gzip.compress(RSS2))
     assert len(feed.entries) == 2

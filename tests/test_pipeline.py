@@ -121,3 +121,22 @@ def test_only_one_writer(tmp_path: Path, demo_opml: Path) -> None:
         holder.acquire_writer()
         with pytest.raises(RunLockedError):
             run_once(settings)
+
+
+def test_a_capped_run_writes_the_most_covered_stories_and_the_next_run_the_rest(
+    tmp_path: Path, demo_opml: Path
+) -> None:
+    capped = run_once(demo_settings(tmp_path, demo_opml, max_stories_per_run=3))
+    corroborated = capped["stories_corroborated"]
+    assert corroborated > 3
+    assert capped["stories_deferred"] == corroborated - 3
+    assert capped["stories_published"] + capped.get("stories_held", 0) == 3
+    with Store(tmp_path / "data" / "newsdesk.db") as store:
+        stories = {s.id: s for s in store.stories()}
+        written = [stories[story_id] for story_id in store.latest_versions()]
+        waiting = [s for s in stories.values() if s.id not in store.latest_versions()]
+    most = max(s.outlet_count for s in waiting if s.outlet_count >= 2)
+    assert min(s.outlet_count for s in written) >= most  # the most-covered went first
+    rest = run_once(demo_settings(tmp_path, demo_opml))
+    assert "stories_deferred" not in rest
+    assert rest["stories_published"] + rest.get("stories_held", 0) == corroborated - 3

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from newsdesk.text import count_words
+
 
 class ItemStatus(StrEnum):
     """Final state of one feed or article after a stage has looked at it."""
@@ -118,7 +120,8 @@ class Article:
 
     @property
     def word_count(self) -> int:
-        return len(self.body.split())
+        """Words of the body; text in scripts without spaces is counted by characters."""
+        return count_words(self.body)
 
 
 @dataclass(frozen=True, slots=True)

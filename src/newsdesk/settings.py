@@ -62,6 +62,9 @@ class Settings(BaseModel):
         pattern="^(embedded|openai|extractive|fake)$",
         description="Who writes stories: embedded model, model server, no model, or fake.",
     )
+    max_stories_per_run: int = Field(
+        0, ge=0, description="Stories written per run at most (0: all); the rest wait a run."
+    )
     model_threads: int = Field(2, ge=1, description="CPU threads of the embedded model.")
     model_context: int = Field(4096, ge=512, description="Context window of the embedded model.")
     openai_base_url: str | None = Field(None, description="OpenAI-compatible server base URL.")

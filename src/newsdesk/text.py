@@ -89,6 +89,31 @@ def split_sentences(text: str) -> list[str]:
     return [s for s in sentences if s]
 
 
+# Scripts written without spaces between words, with roughly the characters a word has:
+# Chinese and Japanese about 2 (Han, kana, CJK punctuation and full-width forms; Korean has
+# spaces), Thai, Lao, Khmer and Burmese about 4. Whitespace splitting would count a whole
+# paragraph of them as one word.
+_CJK = re.compile(
+    "[\u3000-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
+)
+_SOUTHEAST_ASIAN = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")
+_CHARS_PER_WORD = ((_CJK, 2), (_SOUTHEAST_ASIAN, 4))
+
+
+def count_words(text: str) -> int:
+    """How many words `text` has: whitespace-separated tokens, except that characters of
+    scripts written without spaces count as one word per 2 (Chinese, Japanese) or 4 (Thai,
+    Lao, Khmer, Burmese) characters. Text without them counts exactly as `len(text.split())`.
+    """
+    count = 0
+    for script, chars_per_word in _CHARS_PER_WORD:
+        found = len(script.findall(text))
+        if found:
+            count += -(-found // chars_per_word)  # a started word counts
+            text = script.sub(" ", text)
+    return count + len(text.split())
+
+
 def words(text: str) -> list[str]:
     return _WORD.findall(text)
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from newsdesk.cli.common import fail, reported_errors, settings_from
 from newsdesk.models.factory import text_model
 from newsdesk.models.text import TextModel
+from newsdesk.pipeline import check_model_server
 from newsdesk.settings import Settings
 from newsdesk.stages.verify import SourceDoc, Verification, verify
 
@@ -76,6 +77,8 @@ def make_judge(kind: JudgeKind, settings: Settings) -> TextModel | None:
     """The judge model, from models/factory.py (the same models the writer uses)."""
     if kind is JudgeKind.NONE:
         return None
+    if kind is JudgeKind.OPENAI:
+        check_model_server(settings)  # one clear error, not verdicts without the judge
     return text_model(kind.value, settings)
 
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from newsdesk.cli.common import fail, reported_errors, settings_from
 from newsdesk.layout import render_house
 from newsdesk.models.factory import WRITER_KINDS, text_model
+from newsdesk.pipeline import check_model_server
 from newsdesk.records import Article
 from newsdesk.stages.write import write_story
 
@@ -92,6 +93,8 @@ def compose_command(
     sources = read_sources(path)
     settings = settings_from(ctx, writer=writer)
     with reported_errors():
+        if settings.writer == "openai":
+            check_model_server(settings)  # one clear error, not a silent extractive fallback
         model = text_model(settings.writer, settings)
         draft = write_story(sources, model, now=datetime.now(UTC))
     print(render_house(draft.article))

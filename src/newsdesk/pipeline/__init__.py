@@ -21,12 +21,14 @@ from newsdesk.errors import (
     ExtractError,
     FeedError,
     FetchError,
+    ModelError,
     NewsdeskError,
     RobotsDisallowedError,
 )
 from newsdesk.models.embedding import Embedder, HashingEmbedder, MiniLMEmbedder
 from newsdesk.models.factory import text_model
 from newsdesk.models.ner import EntityExtractor, FakeEntities, SpacyEntities
+from newsdesk.models.openai_compat import OpenAIChatModel
 from newsdesk.pipeline.stories import cluster_stories
 from newsdesk.pipeline.writing import stories_to_write, write_stories
 from newsdesk.records import Article, FeedSource, ItemStatus
@@ -108,11 +110,30 @@ def story_models(settings: Settings) -> tuple[Embedder, EntityExtractor]:
 def preflight(settings: Settings) -> None:
     """Raise ConfigError for settings a run would only trip over half way through."""
     configured_feeds(settings)
-    if settings.writer == "openai" and not (settings.openai_base_url and settings.openai_model):
+    if settings.writer == "openai":
+        check_model_server(settings)
+
+
+def check_model_server(settings: Settings) -> None:
+    """Raise ConfigError unless the OpenAI-compatible server of the settings answers.
+
+    Without this a run with a wrong URL or key ingests everything, then publishes every
+    story from the extractive fallback with the failure only in each version's notes.
+    """
+    if not (settings.openai_base_url and settings.openai_model):
         raise ConfigError(
             "the openai writer needs openai_base_url and openai_model "
             "(NEWSDESK_OPENAI_BASE_URL, NEWSDESK_OPENAI_MODEL)"
         )
+    server = OpenAIChatModel(
+        settings.openai_base_url, settings.openai_model, api_key=settings.openai_api_key
+    )
+    try:
+        server.check_server()
+    except ModelError as exc:
+        raise ConfigError(str(exc)) from exc
+    finally:
+        server.close()
 
 
 def configured_feeds(settings: Settings) -> list[FeedSource]:
@@ -169,6 +190,10 @@ class Pipeline:
         )
         self.progress.advance("stories")
         todo = stories_to_write(self.store, self.settings.min_outlets)
+        if self.settings.max_stories_per_run and len(todo) > self.settings.max_stories_per_run:
+            # Most-covered first (stories_to_write's order); the rest are written next run.
+            report.counts["stories_deferred"] = len(todo) - self.settings.max_stories_per_run
+            todo = todo[: self.settings.max_stories_per_run]
         self.progress.start("writing", len(todo))
         if todo:
             model = text_model(self.settings.writer, self.settings)

@@ -30,7 +30,8 @@ MIN_PARAGRAPHS = 4  # the house format: 4-5 paragraphs
 
 
 def stories_to_write(store: Store, min_outlets: int) -> list[tuple[Story, list[Article]]]:
-    """Corroborated stories whose sources changed since their latest version."""
+    """Corroborated stories whose sources changed since their latest version, the ones most
+    outlets covered first, then the newest (the order matters when a run's writing is capped)."""
     articles = {s.article.canonical_url: s.article for s in store.articles()}
     latest = store.latest_versions()
     todo = []
@@ -42,7 +43,13 @@ def stories_to_write(store: Store, min_outlets: int) -> list[tuple[Story, list[A
         if previous and set(previous.sources) == {a.canonical_url for a in sources}:
             continue
         todo.append((story, sources))
+    todo.sort(key=lambda item: _newest_first(item[0]))
     return todo
+
+
+def _newest_first(story: Story) -> tuple[int, float]:
+    last = story.last_published.timestamp() if story.last_published else 0.0
+    return (-story.outlet_count, -last)
 
 
 def _docs(sources: Sequence[Article]) -> list[SourceDoc]:

@@ -25,22 +25,25 @@ import codecs
 import html as htmllib
 import json
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import charset_normalizer
 import lxml.html  # type: ignore[import-untyped]
+import nh3
 import trafilatura
 from lxml import etree
 
 from newsdesk.errors import ExtractError
 from newsdesk.outlets import OutletSpec, spec_for_host
 from newsdesk.records import Extracted
+from newsdesk.text import count_words
 from newsdesk.urls import canonicalize_url
 
 __all__ = ["MAX_HTML_CHARS", "MIN_BODY_WORDS", "STUB_WORDS", "decode_html", "extract_article"]
@@ -113,6 +116,8 @@ _BOILERPLATE_ANYWHERE = re.compile(
 )
 _BOILERPLATE_MAX_WORDS = 30
 _TITLE_SEPARATOR = re.compile(r"\s+[|\-–—*•·:/]{1,2}\s+")
+# After a site name at the start of a title: ' - ', ' | ', ' — ', ': ' ('Site: Headline').
+_LEADING_SEPARATOR = re.compile(r"\s+[|\-–—•·:]{1,2}\s+|(?<=\w):\s+")
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|/|\band\b|&|\|)\s*", re.IGNORECASE)
 _AUTHOR_PREFIX = re.compile(r"^(?:by|written by)\s+", re.IGNORECASE)
 # "Jane Doe, Staff Writer": the part after the comma is a role, not a second author.
@@ -173,6 +178,8 @@ def extract_article(
     canonical = _canonical_url(page, url)
     page.host = urlsplit(canonical or url or "").hostname
     spec = spec_for_host(page.host, specs)
+    page.site_keys = _site_keys(page, spec)
+    page.site_names = _home_link_names(tree, canonical or url or "")
     _prune(tree, spec)
     generic = _trafilatura_run(tree, url or canonical)  # also the metadata fallbacks
     lines = _clean_lines(_spec_paragraphs(tree, spec), page)
@@ -181,12 +188,13 @@ def extract_article(
     lines = _with_standfirst(lines, page.standfirst)
     body = "\n\n".join(lines)
     paywalled = _looks_paywalled(page, body)
-    if len(body.split()) < MIN_BODY_WORDS and not paywalled:
-        raise ExtractError(f"no article body on the page ({len(body.split())} words of text)")
+    words = count_words(body)
+    if words < MIN_BODY_WORDS and not paywalled:
+        raise ExtractError(f"no article body on the page ({words} words of text)")
     return Extracted(
         url=url or canonical,
         canonical_url=canonical,
-        title=_spec_text(tree, spec.title if spec else None) or _choose_title(page, generic.title),
+        title=_spec_title(tree, spec, page) or _choose_title(page, generic.title),
         authors=_spec_authors(tree, spec) or _choose_authors(page, generic.author),
         published=_spec_date(tree, spec) or _choose_date(page, generic.date),
         body=body,
@@ -217,7 +225,8 @@ def decode_html(data: bytes) -> str:
     UTF-8 goes before the declaration because declarations are often wrong and valid UTF-8
     with non-ASCII characters practically never happens by accident in a legacy charset
     (templates copied between sites keep a stale 'iso-8859-1'). A page declaring UTF-8 whose
-    bytes are not UTF-8 gets its charset guessed from the bytes.
+    bytes are not UTF-8 gets its charset guessed from the bytes (`_guess_charset`). A
+    declaration naming no usable text encoding ('rot13', 'base64', 'undefined') is ignored.
     """
     data = data[:MAX_INPUT_CHARS]
     for bom, encoding in _BOMS:
@@ -234,16 +243,12 @@ def decode_html(data: bytes) -> str:
             return data.decode("cp1252", "replace")
         try:
             return data.decode(declared)
-        except UnicodeDecodeError:
+        except UnicodeError:  # UnicodeDecodeError, or a codec that refuses all input (idna)
             pass  # the declaration is wrong too; go by the bytes
-    damaged = _mostly_utf8(data)
-    if damaged is not None:
-        return damaged
-    western = data.decode("cp1252", "replace")
-    if _plausible_text(western):
-        return western  # the HTML default for unlabelled pages, and right for English news
-    guess = charset_normalizer.from_bytes(data[:200_000]).best()
-    return data.decode(guess.encoding, "replace") if guess is not None else western
+    evidence = _non_ascii_words(data)
+    if _mostly_utf8(evidence):
+        return data.decode("utf-8", "replace")  # damaged UTF-8, not a legacy charset
+    return data.decode(_guess_charset(evidence), "replace")
 
 
 def _declared_charset(head: bytes) -> str | None:
@@ -251,35 +256,107 @@ def _declared_charset(head: bytes) -> str | None:
     if not match:
         return None
     try:
-        name = codecs.lookup(match.group(1).decode("ascii")).name.replace("-", "_")
+        codec = codecs.lookup(match.group(1).decode("ascii"))
     except (LookupError, UnicodeDecodeError):
         return None
+    if not codec._is_text_encoding:
+        return None  # rot13, base64, hex, zlib...: bytes-to-bytes codecs, not charsets
+    name = codec.name.replace("-", "_")
     # A UTF-16/32 label in a meta tag we could read as ASCII is false by construction.
     return "utf_8" if name.startswith(("utf_16", "utf_32")) else name
+
+
+_NON_ASCII = re.compile(rb"[\x80-\xff]+")
+_WORD_END = re.compile(rb"[\s<>\"'=&;]")
+_EVIDENCE_WORD_BYTES = 64  # of ASCII before a non-ASCII run, at most
+_EVIDENCE_BYTES = 100_000
+
+
+def _non_ascii_words(data: bytes) -> bytes:
+    """The words of `data` that hold non-ASCII bytes, space-separated, up to _EVIDENCE_BYTES.
+
+    They are what tells one charset from another. On a whole page they are drowned in ASCII
+    markup and English text, and charset-normalizer, which looks at a few chunks, then reads
+    a Russian page with a few English paragraphs as DOS Ukrainian (cp1125) or Baltic.
+    """
+    words: list[bytes] = []
+    size = end = 0
+    for run in _NON_ASCII.finditer(data):
+        if run.start() < end:
+            continue  # part of the word taken last
+        start = max(end, run.start() - _EVIDENCE_WORD_BYTES)
+        edges = [edge.end() for edge in _WORD_END.finditer(data, start, run.start())]
+        start = edges[-1] if edges else start
+        # To the next delimiter however far: a CJK paragraph is one word, and a cut inside
+        # it could split a character. Linear overall: the runs it passes are skipped.
+        stop = _WORD_END.search(data, run.end())
+        end = stop.start() if stop else len(data)
+        words.append(data[start:end])
+        size += end - start + 1
+        if size >= _EVIDENCE_BYTES:
+            break
+    return b" ".join(words)
+
+
+def _mostly_utf8(evidence: bytes) -> bool:
+    """True when the non-ASCII words are UTF-8 with a few broken sequences: a damaged UTF-8
+    page, not a legacy-charset one."""
+    text = evidence.decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 127) - bad
+    return good > 10 * bad
+
+
+def _guess_charset(evidence: bytes) -> str:
+    """windows-1252 unless the bytes rule it out, else charset-normalizer's best plausible guess.
+
+    windows-1252 is what browsers assume for unlabelled pages (WHATWG) and is right for most
+    mislabelled news pages, and charset-normalizer cannot tell the Latin code pages apart on
+    a few accented words (it reads French as Baltic cp1257, German as cp1250), so it only
+    has to find windows-1252 acceptable. It does not for Cyrillic, Greek, Hebrew, Arabic or
+    CJK bytes, whose windows-1252 reading is all symbols or, for windows-1251 ('Ãîðîä'),
+    letters in patterns no language has; `_plausible_text` catches the symbols cheaply.
+    """
+    matches = charset_normalizer.from_bytes(evidence)
+    western = any("cp1252" in match.could_be_from_charset for match in matches)
+    if western and _plausible_text(evidence.decode("cp1252", "replace")):
+        return "cp1252"
+    # Its ranking, less readings with symbols inside words (Polish read as Baltic: 'bud¿et')
+    # and encodings the page's single-byte ASCII markup rules out (UTF-16, EBCDIC).
+    readings = [m for m in matches if _ascii_compatible(m.encoding)]
+    plausible = (m.encoding for m in readings if _plausible_text(str(m)))
+    return next(plausible, readings[0].encoding if readings else "cp1252")
+
+
+def _ascii_compatible(encoding: str) -> bool:
+    try:
+        return b"<p class='x'>".decode(encoding) == "<p class='x'>"
+    except (UnicodeError, LookupError):
+        return False
 
 
 _PLAUSIBLE_SYMBOLS = frozenset("’‘“”–—…€•«»°£§©®™·")
 
 
 def _plausible_text(text: str) -> bool:
-    """True when nearly every non-ASCII character is a letter or common typography.
+    """True when nearly every non-ASCII character is a letter, a combining mark (Arabic, Thai,
+    Indic vowels), common typography or CJK punctuation.
 
-    charset-normalizer is unreliable on short pages (it reads French cp1252 as Baltic
-    cp1257); a Central European or Cyrillic page read as cp1252 instead shows symbols such
-    as ¹ ³ ¿ inside words, which this catches.
+    A Central European page read as windows-1252 shows symbols such as ¹ ³ ¿ inside words.
     """
     extra = [ch for ch in text if ord(ch) > 127]
-    fine = sum(1 for ch in extra if ch.isalpha() or ch in _PLAUSIBLE_SYMBOLS)
+    fine = sum(1 for ch in extra if _plausible_char(ch))
     return fine >= 0.97 * len(extra)
 
 
-def _mostly_utf8(data: bytes) -> str | None:
-    """The text when `data` is UTF-8 with a few broken sequences (a damaged UTF-8 page, not a
-    legacy-charset one), else None."""
-    text = data.decode("utf-8", "replace")
-    bad = text.count("\ufffd")
-    good = sum(1 for ch in text if ord(ch) > 127) - bad
-    return text if good > 10 * bad else None
+def _plausible_char(ch: str) -> bool:
+    return (
+        ch.isalpha()
+        or ch in _PLAUSIBLE_SYMBOLS
+        or "\u3000" <= ch <= "\u303f"  # CJK punctuation: 、。「」
+        or "\uff00" <= ch <= "\uffef"  # full-width forms: ，！？
+        or unicodedata.category(ch).startswith("M")
+    )
 
 
 def _shrink(text: str) -> str:
@@ -329,6 +406,8 @@ class _Page:
     host: str | None = None
     paywall_marker: bool = False
     standfirst: str | None = None
+    site_keys: set[str] = field(default_factory=set)  # see _site_keys
+    site_names: frozenset[str] = frozenset()  # keys of home-link texts (_home_link_names)
 
     @property
     def article_body(self) -> str | None:
@@ -455,7 +534,8 @@ def _visible_description(tree: lxml.html.HtmlElement, page: _Page) -> str | None
     shown = tree.xpath(
         "//body//*[self::p or self::h2 or self::h3 or self::div or self::span]"
         "[normalize-space(.)=$text]",
-        text=_squash(htmllib.unescape(description)),
+        # XML-invalid characters ('&#x2;') cannot go into an XPath variable: lxml raises.
+        text=_squash(_XML_INVALID.sub("", htmllib.unescape(description))),
     )
     return _first_text(shown)
 
@@ -551,7 +631,9 @@ def _spec_paragraphs(tree: lxml.html.HtmlElement, spec: OutletSpec | None) -> li
 
 def _clean_lines(lines: Sequence[str], page: _Page) -> list[str]:
     """Drop echoes of the title (section pages repeat it above the text) and page furniture."""
-    titles = {_title_key(t) for t in _title_candidates(page, None) if t}
+    # As the page shows them too: an <h1> 'Harbour &lt;b&gt;vote' reaches the body as text.
+    shown = [page.h1, page.title_tag, page.first_meta("og:title")]
+    titles = {_title_key(t) for t in [*_title_candidates(page, None), *shown] if t}
     return [line for line in lines if _title_key(line) not in titles and not _is_boilerplate(line)]
 
 
@@ -602,7 +684,7 @@ def _strip_tags(text: str) -> str:
 
 
 def _looks_paywalled(page: _Page, body: str) -> bool:
-    if len(body.split()) >= STUB_WORDS:
+    if count_words(body) >= STUB_WORDS:
         return False
     # Google's paywall markup puts the flag on the article or on a hasPart WebPageElement.
     objects = [*page.articles, *page.others]
@@ -628,15 +710,22 @@ def _choose_title(page: _Page, fallback: str | None) -> str | None:
 
 
 def _title_candidates(page: _Page, fallback: str | None) -> list[str | None]:
-    sites = _site_keys(page)
     headline = next((_headline(a) for a in page.articles if _headline(a)), None)
-    return [
-        headline,
-        _strip_site(page.first_meta("og:title", "twitter:title"), sites),
-        page.h1,
-        _strip_site(page.title_tag, sites),
-        _strip_site(fallback, sites),
-    ]
+    og_title = page.first_meta("og:title", "twitter:title")  # decoded twice, like all meta
+    # <title> and trafilatura's title are decoded once more too: CMSs double-escape them.
+    titles = [headline, og_title, page.h1, _unescape(page.title_tag), _unescape(fallback)]
+    return [_title_text(title, page) for title in titles]
+
+
+def _unescape(text: str | None) -> str | None:
+    return htmllib.unescape(text) if text else text
+
+
+def _title_text(title: str | None, page: _Page) -> str | None:
+    """A title source as plain text, without a site-name segment at either end."""
+    if not title:
+        return None
+    return _strip_site(_plain_text(title), page.site_keys, page.site_names) or None
 
 
 def _headline(article: dict[str, Any]) -> str | None:
@@ -651,12 +740,18 @@ def _title_key(title: str | None) -> str:
     return " ".join(text.split()).rstrip(".… ")
 
 
-def _site_keys(page: _Page) -> set[str]:
+def _site_keys(page: _Page, spec: OutletSpec | None) -> set[str]:
+    """Keys a site-name segment may contain (or, when long, be contained in): the names the
+    page gives itself, the outlet spec's name and the host name."""
     names = [page.site_name, page.first_meta("og:site_name"), _publisher_name(page)]
-    keys = {_alnum(n) for n in names if n}
-    if page.host:
+    keys = {_alnum(n) for n in [*names, spec.name if spec else None] if n}
+    if page.host and not _is_ip_address(page.host):
         keys.add(_alnum(_host_label(page.host)))
     return {k for k in keys if len(k) >= 3}
+
+
+def _is_ip_address(host: str) -> bool:
+    return ":" in host or host.replace(".", "").isdigit()
 
 
 def _host_label(host: str) -> str:
@@ -666,27 +761,98 @@ def _host_label(host: str) -> str:
     return max(core, key=len) if core else host
 
 
-def _strip_site(title: str | None, sites: set[str]) -> str | None:
-    """Cut trailing ' | Section | Site Name' parts: a site-name segment and short ones around it."""
-    if not title:
-        return None
-    title = _squash(htmllib.unescape(title))
+def _home_link_names(tree: lxml.html.HtmlElement, page_url: str) -> frozenset[str]:
+    """Keys of the texts of links to the site's home page ('Tidewater Times', 'Home').
+
+    The home page is the shortest folder above the page that a link points to: '/' on most
+    sites, '/outlet/' where a site lives under a path. Link texts are short names, so they
+    count as a site name only when a title segment is exactly one of them.
+    """
+    page = urlsplit(page_url)
+    links: dict[str, list[etree._Element]] = {}
+    # Only links to folders ('/', '/outlet/'): the many links to articles are not the home.
+    for link in tree.xpath("//a[substring(@href, string-length(@href)) = '/']"):
+        links.setdefault(link.get("href", "").strip(), []).append(link)
+    by_path: dict[str, list[etree._Element]] = {}
+    for href, anchors in links.items():
+        try:
+            target = urlsplit(urljoin(page_url, href))
+        except ValueError:
+            continue
+        path = target.path or "/"
+        if target.netloc == page.netloc and path.endswith("/") and page.path.startswith(path):
+            by_path.setdefault(path, []).extend(anchors)
+    if not by_path:
+        return frozenset()
+    keys = (_alnum(a.text_content()) for a in by_path[min(by_path, key=len)])
+    return frozenset(k for k in keys if len(k) >= 3)
+
+
+def _strip_site(title: str, sites: set[str], names: frozenset[str]) -> str:
+    """Cut a site name from the end ('... | Section | Site Name') or the start ('Site - ...')."""
     separators = list(_TITLE_SEPARATOR.finditer(title))
     starts = [0, *(m.end() for m in separators)]
     segments = [title[s : m.start()] for s, m in zip(starts, separators, strict=False)]
     segments.append(title[starts[-1] :])
     for index in range(1, len(segments)):
         tail = segments[index:]
-        if _is_site(tail[0], sites) and all(len(s.split()) <= 4 for s in tail):
+        if _is_site(tail[0], sites, names) and all(len(s.split()) <= 4 for s in tail):
             while index > 1 and len(segments[index - 1].split()) <= 3:
                 index -= 1  # '... - National | Globalnews.ca': the section goes too
-            return title[: separators[index - 1].start()]
+            title = title[: separators[index - 1].start()]
+            break
+    lead = _LEADING_SEPARATOR.search(title)
+    if lead and _is_site_name(title[: lead.start()], sites, names):
+        rest = title[lead.end() :]
+        if len(rest.split()) >= 2:  # 'Site: Live' is not worth a guess
+            return rest
     return title
 
 
-def _is_site(segment: str, sites: set[str]) -> bool:
+def _is_site(segment: str, sites: set[str], names: frozenset[str]) -> bool:
     key = _alnum(segment)
+    if key in names:
+        return True
     return bool(key) and any(site in key or (len(key) >= 5 and key in site) for site in sites)
+
+
+def _is_site_name(segment: str, sites: set[str], names: frozenset[str]) -> bool:
+    """Stricter than `_is_site`, for a title's first segment: 'BBC Proms review: ...' holds the
+    site's name and 'Harbour: ...' part of it, but both start the headline itself. Segment
+    and name must mostly be the same."""
+    key = _alnum(segment)
+    if not key or len(segment.split()) > 4:
+        return False
+    if key in names:
+        return True
+    return any(
+        (site in key or key in site) and min(len(site), len(key)) >= 0.6 * max(len(site), len(key))
+        for site in sites
+    )
+
+
+_MARKUP_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?]")
+_TEXT_ONLY = nh3.Cleaner(
+    tags=set(),
+    clean_content_tags={"script", "style", "iframe", "object", "embed", "noscript", "svg"},
+)
+
+
+def _plain_text(text: str) -> str:
+    """A title-like value as plain text: markup removed the way the feed parser removes it from
+    entry titles (tags dropped, script and style with their content, then the entities of
+    the markup decoded once), control characters dropped, whitespace squashed.
+
+    A <title> holding '&lt;b&gt;' is escaped markup, not text about tags, and it would be
+    markup again in any HTML page that shows the stored title without escaping it.
+    """
+    for _ in range(3):  # each round undoes one level of escaping ('&amp;lt;b&amp;gt;')
+        if not _MARKUP_TAG.search(text):
+            break
+        text = htmllib.unescape(_TEXT_ONLY.clean(text))
+    else:
+        text = _MARKUP_TAG.sub(" ", text)  # deeper nesting than any real page: just defuse
+    return _squash(_XML_INVALID.sub("", text))
 
 
 # --- authors and date -------------------------------------------------------------------
@@ -780,6 +946,10 @@ def _xpath_texts(tree: lxml.html.HtmlElement, xpath: str) -> list[str]:
 
 def _spec_text(tree: lxml.html.HtmlElement, xpath: str | None) -> str | None:
     return next(iter(_xpath_texts(tree, xpath)), None) if xpath else None
+
+
+def _spec_title(tree: lxml.html.HtmlElement, spec: OutletSpec | None, page: _Page) -> str | None:
+    return _title_text(_spec_text(tree, spec.title if spec else None), page)
 
 
 def _spec_authors(tree: lxml.html.HtmlElement, spec: OutletSpec | None) -> tuple[str, ...]:

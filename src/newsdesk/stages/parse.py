@@ -210,10 +210,13 @@ _NUL_PATTERNS = (
 
 
 def _codec(name: str) -> str | None:
+    """Python's name for a text encoding label, or None (unknown, or bytes-to-bytes codecs
+    such as rot13, base64 and hex, which `bytes.decode` refuses with a LookupError)."""
     try:
-        return codecs.lookup(name).name
+        info = codecs.lookup(name)
     except LookupError:
         return None
+    return info.name if info._is_text_encoding else None
 
 
 def _decode(data: bytes, http_charset: str | None, problems: list[str]) -> str:
@@ -273,9 +276,11 @@ def _decode_as(data: bytes, name: str, source: str, problems: list[str]) -> str 
         return data.decode("utf-8")
     try:
         return data.decode(codec)
-    except (UnicodeDecodeError, LookupError):
+    except UnicodeDecodeError:
         problems.append(f"bytes are not valid {name} ({source}); ignored")
-        return None
+    except UnicodeError:  # a codec that refuses all input ('undefined') or this one (idna)
+        problems.append(f"unusable encoding {name!r} in {source}; ignored")
+    return None
 
 
 def _is_single_byte(codec: str) -> bool:
