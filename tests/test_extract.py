@@ -211,6 +211,22 @@ def test_demo_titles_come_without_site_names() -> None:
     assert [(title, found) for title, found in got.items() if found != title] == []
 
 
+def test_demo_bodies_start_with_their_text_not_a_section_label() -> None:
+    """The Harbour Herald puts a kicker ('National', 'Health') above its headline; as the
+    body's first paragraph it became the 'lead' that clustering and writing read."""
+    world = load_world()
+    base = "http://127.0.0.1:8000"
+    pages = build_pages(base, world)
+    firsts = {}
+    for article in world.articles:
+        page_ = pages.get(article.path)
+        if page_ is not None and not article.paywalled:
+            body = extract_article(page_.body, base + article.path).body or ""
+            firsts[article.id] = body.split("\n\n")[0]
+    assert len(firsts) > 50
+    assert {k: v for k, v in firsts.items() if len(v.split()) < 5} == {}
+
+
 # --- canonical URL ----------------------------------------------------------------------
 
 

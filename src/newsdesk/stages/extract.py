@@ -79,6 +79,9 @@ _PRUNE_XPATH = (
     "//iframe|//object|//embed|//template|//svg|//canvas|//figcaption|//dialog"
     "|//blockquote[contains(@class,'twitter-tweet') or contains(@class,'instagram-media')"
     " or contains(@class,'tiktok-embed') or contains(@class,'bluesky-embed')]"
+    # Section labels above the headline ("National", "Health"): short, never article text.
+    "|//*[contains(@class,'kicker') or contains(@class,'eyebrow')]"
+    "[string-length(normalize-space(.)) < 40]"
 )
 _PAYWALL_CLASS = re.compile(
     r"(?:^|[\s_-])(?:paywall|paywalled|regwall|reg-wall|access-wall|registration-wall|"
