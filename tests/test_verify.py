@@ -9,12 +9,17 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 from pydantic import BaseModel
 
+from newsdesk.checks.entities import Entity, spacy_entities
+from newsdesk.checks.evidence import consistent_labels
+from newsdesk.checks.normal import content_stems
 from newsdesk.checks.numbers import figures
 from newsdesk.models.embedding import FakeEmbedder
 from newsdesk.models.fake import FakeModel
@@ -79,10 +84,28 @@ def checks_fired(verification: Verification) -> set[str]:
         ("the 14th-century crown", {(14.0, "")}),
         ("one of the workers", set()),  # "one" as a pronoun is not a figure
         ("F-16 jets at the G7 after COVID-19", set()),  # codes, not quantities
+        ("up 0.25 percentage points", {(0.25, "%")}),
+        ("two-thirds of the members", {(2 / 3, "")}),
+        ("a quarter of the budget", {(0.25, "")}),
+        ("cut by half a point", {(0.5, "")}),
+        ("one in four adults", {(0.25, "")}),
+        ("nine out of 10 readers", {(0.9, "")}),
+        ("three and a half hours", {(3.5, "")}),
+        ("half a million visitors", {(500_000.0, "")}),
+        ("a third term in the second half of the year", set()),  # ordinals, not fractions
     ],
 )
 def test_number_normalisation(text: str, expected: set[tuple[float, str]]) -> None:
     assert {(q.value, q.unit) for q in figures(text).quantities} == expected
+
+
+def test_every_reading_of_a_figure_is_compared() -> None:
+    [million] = figures("1.6m tickets").quantities
+    assert {value for value, _ in million.readings} == {1.6, 1_600_000.0}  # metres or millions
+    [share] = figures("a fifth of the staff").quantities
+    assert (20.0, "%") in share.readings
+    [rounded] = figures("two-thirds of the staff").quantities
+    assert (67, "%") in rounded.readings
 
 
 def test_dates_compare_in_any_order() -> None:
@@ -119,6 +142,43 @@ def test_changed_weekday_and_written_number_are_flagged() -> None:
     assert only(check("The army sent nine helicopters.", FLOOD))[0] is not Verdict.SUPPORTED
 
 
+TICKETS = (
+    "The festival sold 1.6 million tickets this summer. Ticket prices rose by 0.5 percentage "
+    "points more than inflation. Organisers said 20% of visitors came from abroad and that "
+    "67% of them had been before. The stage tower is 42 metres tall."
+)
+
+
+def test_a_bare_m_suffix_reads_as_millions_or_metres() -> None:
+    assert only(check("The festival sold 1.6m tickets this summer.", TICKETS)) == (
+        Verdict.SUPPORTED,
+        [],
+    )
+    assert only(check("The stage tower is 42m tall.", TICKETS))[0] is Verdict.SUPPORTED
+    assert only(check("The festival sold 1.8m tickets this summer.", TICKETS))[0] is not (
+        Verdict.SUPPORTED
+    )
+
+
+def test_fractions_are_figures() -> None:
+    supported = [
+        "Ticket prices rose by half a point more than inflation.",
+        "Organisers said one in five visitors came from abroad.",
+        "Organisers said a fifth of visitors came from abroad.",
+        "Organisers said two-thirds of visitors from abroad had been before.",
+    ]
+    for text in supported:
+        assert only(check(text, TICKETS)) == (Verdict.SUPPORTED, []), text
+    verdict, problems = only(
+        check("Organisers said a quarter of visitors came from abroad.", TICKETS)
+    )
+    assert verdict is Verdict.CONTRADICTED  # 25% against the source's 20%
+    assert problems == ["numbers: a quarter is not in the sources"]
+    # The "three" of "three-quarters" is not read as a figure of its own.
+    verdict, problems = only(check("Ticket prices rose by three-quarters of a point.", TICKETS))
+    assert problems == ["numbers: three-quarters is not in the sources"]
+
+
 def test_hedged_number_may_round() -> None:
     assert only(check("About 610 soldiers were sent.", FLOOD))[0] is Verdict.SUPPORTED
     assert only(check("Exactly 610 soldiers were sent.", FLOOD))[0] is not Verdict.SUPPORTED
@@ -146,6 +206,29 @@ def test_a_surname_the_tagger_missed_still_names_the_speaker() -> None:
 def test_surname_possessive_and_case_match_the_full_name() -> None:
     text = "Varga's council will publish the report, the mayor of HARWICK said."
     assert "names" not in checks_fired(check(text, MAYOR))
+
+
+def test_a_surname_tagged_as_a_place_is_still_the_person() -> None:
+    def annotate(texts: Sequence[str]) -> list[tuple[Entity, ...]]:
+        # The small model's mistake, made every time: the surname alone tagged as a place.
+        return [
+            tuple(replace(e, label="GPE") if e.text == "Brevin" else e for e in ents)
+            for ents in spacy_entities(texts)
+        ]
+
+    body = (
+        "Ona Brevin, a former health minister, was charged on Monday. Brevin, 58, denies the "
+        "charges."
+    )
+    text = "Brevin, the health minister, denies the charges."
+    result = verify(sources(body), text, judge=None, annotate=annotate)
+    assert [str(p) for p in result.sentences[0].problems] == [
+        "titles: 'health minister' for Brevin; the sources say 'former health minister'"
+    ]
+    texts = ["Ona Brevin spoke.", "Brevin's army crossed the border."]
+    found = [(Entity("Ona Brevin", "PERSON", 0, 10),), (Entity("Brevin", "GPE", 0, 6),)]
+    # A surname the text treats as a country stays a place.
+    assert consistent_labels(texts, found)[1][0].label == "GPE"
 
 
 def test_invented_person_is_flagged_and_a_namesake_contradicts() -> None:
@@ -209,6 +292,36 @@ def test_multi_sentence_quote_is_checked_in_every_sentence() -> None:
     assert result.sentences[0].verdict is Verdict.SUPPORTED
     problems = [str(p) for p in result.sentences[1].problems]
     assert "quotes: “We will never go back” is not in any source" in problems
+
+
+RULING = (
+    "The developer Ravi Sorell had sued the city over the harbour contract. In its ruling on "
+    'Friday, the tribunal said the deal was "void from the first day". Presiding judge Amara '
+    "Quist read the decision aloud."
+)
+
+
+def test_a_quote_the_sources_give_to_an_institution_has_no_wrong_speaker() -> None:
+    # The quote's own sentence says who speaks ("the tribunal said"), so neither Sorell (named
+    # in the source sentence before) nor Quist (in the draft's) is taken for its speaker.
+    text = (
+        "Presiding judge Amara Quist read the decision aloud. The tribunal found the harbour "
+        "deal was “void from the first day”."
+    )
+    assert [s.verdict for s in check(text, RULING).sentences] == [Verdict.SUPPORTED] * 2
+    assert "quotes" not in checks_fired(check("The deal was “void from the first day”.", RULING))
+
+
+CALLED = 'Mayor Ida Brandt called Per Olsen "a reckless gambler with public money".'
+
+
+def test_the_speaker_is_who_speaks_not_the_nearest_name() -> None:
+    right = "Brandt called Olsen “a reckless gambler with public money”."
+    assert only(check(right, CALLED)) == (Verdict.SUPPORTED, [])
+    wrong = "Per Olsen called Ida Brandt “a reckless gambler with public money”."
+    verdict, problems = only(check(wrong, CALLED))
+    assert verdict is Verdict.CONTRADICTED
+    assert problems[0].endswith("the sources quote Ida Brandt")
 
 
 # -- places (seed 000: "Kursk, Ukraine") -------------------------------------------------------
@@ -290,6 +403,24 @@ def test_former_president_called_president_is_contradicted() -> None:
     )
 
 
+def test_dropped_former_is_flagged_like_an_added_one() -> None:
+    body = "Oren Blake, 61, a former health minister, opened the clinic in Tarrow on Monday."
+    verdict, problems = only(check("Health minister Oren Blake opened the clinic in Tarrow.", body))
+    assert verdict is Verdict.CONTRADICTED
+    assert problems == [
+        "titles: 'Health minister' for Oren Blake; the sources say 'former health minister'"
+    ]
+    former = "Former health minister Oren Blake opened the clinic in Tarrow."
+    assert only(check(former, body)) == (Verdict.SUPPORTED, [])
+    # No title the patterns read ("Blake is a former ..."): the words of the sentences naming
+    # him decide, and "former" counts whether the draft adds it or drops it.
+    loose = "Oren Blake opened the clinic in Tarrow on Monday. Blake is a former health minister."
+    verdict, problems = only(check("Health minister Oren Blake opened the clinic.", loose))
+    assert verdict is Verdict.UNSUPPORTED
+    assert problems == ["titles: 'Health minister' for Oren Blake; the sources say former"]
+    assert only(check(former, loose)) == (Verdict.SUPPORTED, [])
+
+
 def test_wrong_ministry_is_contradicted() -> None:
     body = "Portugal's Labour Minister, Rui Tavares, urged both sides to return to the table."
     verdict, problems = only(check("Economy Minister Rui Tavares urged both sides to talk.", body))
@@ -318,6 +449,20 @@ def test_seed_001_sitting_president_called_former_is_contradicted() -> None:
 
 
 # -- filler, layout, citations -----------------------------------------------------------------
+
+
+def test_hedges_attribution_and_number_words_are_not_unsupported_words() -> None:
+    body = (
+        "The roof of the quarry tunnel fell in at about 4am during a shift change, said the "
+        "operator, Delm Quarrying."
+    )
+    text = (
+        "The quarry tunnel roof fell in at around four in the morning during a shift change, "
+        "according to operator Delm Quarrying."
+    )
+    assert only(check(text, body)) == (Verdict.SUPPORTED, [])
+    assert content_stems("at around four in the morning, according to them") == set()
+    assert content_stems("on Tuesday morning") == {"tuesda", "morn"}
 
 
 def test_filler_is_unsupported_and_cites_nothing() -> None:
@@ -391,10 +536,70 @@ def test_judge_rates_only_what_the_checks_left_open() -> None:
 
 def test_judge_supported_and_contradicted() -> None:
     judge = FakeModel()
-    judge.enqueue(rating("SUPPORTED"), rating("CONTRADICTED"))
+    # CONTRADICTED needs a second prompt to agree.
+    judge.enqueue(rating("SUPPORTED"), rating("CONTRADICTED"), rating("CONTRADICTED"))
     text = "The army quickly sent soldiers to help. The army quickly sent soldiers home."
     result = verify(sources(FLOOD), text, judge=judge)
     assert [s.verdict for s in result.sentences] == [Verdict.SUPPORTED, Verdict.CONTRADICTED]
+
+
+@pytest.mark.parametrize("second", ["SUPPORTED", "NOT_IN_SOURCES"])
+def test_a_contradiction_the_second_prompt_does_not_confirm_is_not_one(second: str) -> None:
+    judge = FakeModel()
+    judge.enqueue(rating("CONTRADICTED"), rating(second))
+    result = verify(sources(FLOOD), "The army quickly sent soldiers to help.", judge=judge)
+    assert result.sentences[0].verdict is Verdict.SUPPORTED
+    first, again = judge.prompts
+    assert again.system != first.system
+    assert again.user.startswith("CLAIM: The army quickly sent soldiers to help.\n\nEVIDENCE:")
+
+
+def test_judge_evidence_covers_the_facts_a_sentence_combines() -> None:
+    bodies = (
+        "The ferry Aldra left Port Mell at 6am with 212 passengers.\n\nThe Aldra, carrying "
+        "cars, has sailed from Port Mell since 1998.",
+        "Harbour master Ines Kolar said the crossing took four hours.",
+    )
+    judge = FakeModel()
+    judge.enqueue(rating("SUPPORTED"))
+    text = "The Aldra's crossing from Port Mell, carrying 212 passengers, lasted four hours."
+    verify(sources(*bodies), text, judge=judge)
+    [prompt] = judge.prompts
+    assert "212 passengers" in prompt.user and "took four hours" in prompt.user
+    assert prompt.user.count("The ferry Aldra left Port Mell") == 1
+
+
+def test_a_reported_action_no_source_states_goes_to_the_judge() -> None:
+    body = "Mayor Dana Holt said the council would review the night bus routes in March."
+    text = "Mayor Dana Holt said the council would scrap the night bus routes in March."
+    # Every other word is in the evidence: the checks alone cannot tell "scrap" from "review".
+    assert only(check(text, body)) == (Verdict.SUPPORTED, [])
+    judge = FakeModel()
+    judge.enqueue(rating("NOT_IN_SOURCES"))
+    result = verify(sources(body), text, judge=judge)
+    assert result.sentences[0].verdict is Verdict.UNSUPPORTED
+    assert len(judge.prompts) == 1  # flagged already: the action is not asked about
+    same = verify(sources(body), body, judge=FakeModel())  # no reply queued: no call
+    assert same.sentences[0].verdict is Verdict.SUPPORTED
+
+
+def test_the_judge_is_asked_about_a_reported_action_on_its_own() -> None:
+    body = "Mayor Dana Holt said the council would review the night bus routes in March."
+    text = "Mayor Dana Holt said the council would scrap the night bus routes in March."
+    judge = FakeModel()
+    judge.enqueue(rating("SUPPORTED"), json.dumps({"answer": "NOT_STATED"}))
+    verdict, problems = only(verify(sources(body), text, judge=judge))
+    assert verdict is Verdict.UNSUPPORTED
+    assert problems == [
+        "judge: the model judge finds “would scrap the night bus routes in March” not in the "
+        "sources"
+    ]
+    assert judge.prompts[1].user.endswith(
+        f"SENTENCE: {text}\nACTION: would scrap the night bus routes in March"
+    )
+    judge = FakeModel()
+    judge.enqueue(rating("SUPPORTED"), json.dumps({"answer": "STATED"}))
+    assert only(verify(sources(body), text, judge=judge)) == (Verdict.SUPPORTED, [])
 
 
 def test_judge_that_fails_leaves_the_sentence_unsupported() -> None:
@@ -476,9 +681,15 @@ def _load_eval_runner() -> ModuleType:
 @pytest.mark.parametrize(
     ("part", "min_recall", "max_false_alarms"),
     # Measured with --judge none (recall / false alarms): dev 1.000 / 0.000 (44 errors, 36
-    # correct), heldout 0.950 / 0.000 (20, 16), heldout2 0.938 / 0.000 (16, 12). Each floor
-    # lets one more miss or false alarm through at most; raise them when the checks improve.
-    [("dev", 0.97, 0.03), ("heldout", 0.94, 0.07), ("heldout2", 0.93, 0.09)],
+    # correct), heldout 0.950 / 0.000 (20, 16), heldout2 0.938 / 0.000 (16, 12), heldout3
+    # after the fixes it prompted 0.931 / 0.043 (29, 23). Each floor lets one more miss or
+    # false alarm through at most; raise them when the checks improve.
+    [
+        ("dev", 0.97, 0.03),
+        ("heldout", 0.94, 0.07),
+        ("heldout2", 0.93, 0.09),
+        ("heldout3", 0.89, 0.09),
+    ],
 )
 def test_eval_truth_floor_without_judge(
     part: str, min_recall: float, max_false_alarms: float

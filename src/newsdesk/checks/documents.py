@@ -59,6 +59,7 @@ class Quote:
     start: int
     end: int
     speaker: str | None  # name key of the person/organisation it is attributed to
+    speaker_label: str = ""  # PERSON or ORG; "" when `speaker` is None
 
     @property
     def words(self) -> str:
@@ -115,9 +116,12 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
+Mention = tuple[int, int, str]  # start, end, name key
+
+
 def _mentions(
     doc_sentences: Sequence[Passage], labels: frozenset[str], quotes: Sequence[tuple[int, int]]
-) -> list[tuple[int, int, str]]:
+) -> list[Mention]:
     """(start, end, name key) of entities with `labels`, in document offsets, outside quotes."""
     found = []
     for sentence in doc_sentences:
@@ -128,23 +132,75 @@ def _mentions(
     return found
 
 
+# Verbs that attribute a quote. "X said", "X, the mayor, said" and "said [title] X" name the
+# speaker; "called", "told" and "found" take an object, so only the subject form counts.
+_SPEECH = (
+    r"(?:said|says|told|tells|added|adds|wrote|writes|stated|states|found|finds|ruled|rules"
+    r"|argued|argues|warned|warns|called|calls|described|describes|insisted|insists|concluded"
+    r"|declared|noted|explained|explains|announced|claimed|claims|replied|urged|urges)"
+)
+_SPEAKS_AFTER = re.compile(rf"(?:,[^,“”\"]{{1,60}},)?\s+(?:\w+ly\s+|also\s+)?{_SPEECH}\b")
+_SPEAKS_BEFORE = re.compile(
+    r"\b(?:said|says|added|adds|wrote|writes|asked|according\s+to)\s+"
+    r"(?:[\w'’,\s-]|\b(?:Dr|Mr|Mrs|Ms|Prof|Gen|Col|Capt|Lt|Sgt|St)\.){0,60}$"
+)
+# A speech verb outside the quote, and the word before it: "the court found", "it said".
+_ATTRIBUTION = re.compile(rf"(?:^|(?<=\s))(\w+)\s+(?:\w+ly\s+|also\s+)?{_SPEECH}\b")
+_PERSON_PRONOUNS = frozenset({"he", "she"})
+
+
+def _speaks(text: str, mention: Mention) -> bool:
+    """Is this mention the one speaking ("Petrak called Halas '...'": Petrak, not Halas)?"""
+    start, end, _ = mention
+    before = text[max(0, start - 80) : start]
+    return bool(_SPEAKS_AFTER.match(text, end) or _SPEAKS_BEFORE.search(before))
+
+
+def _outside(text: str, start: int, end: int, quotes: Sequence[tuple[int, int]]) -> str:
+    """text[start:end] with quoted spans blanked out (offsets kept)."""
+    chars = list(text[start:end])
+    for s, e in quotes:
+        for i in range(max(s, start), min(e, end)):
+            chars[i - start] = " "
+    return "".join(chars)
+
+
+def _own_attribution(
+    text: str, around: Sequence[Passage], quotes: Sequence[tuple[int, int]]
+) -> bool:
+    """Do the quote's sentences say who speaks, other than by "he"/"she" ("the court found",
+    "it said", "officials said")? Then an earlier sentence's person is not the speaker."""
+    if not around:
+        return False
+    words = _outside(text, around[0].start, around[-1].end, quotes)
+    return any(m.group(1).lower() not in _PERSON_PRONOUNS for m in _ATTRIBUTION.finditer(words))
+
+
 def _speaker(
-    sentences: Sequence[Passage], span: tuple[int, int], quotes: Sequence[tuple[int, int]]
-) -> str | None:
-    """Who is quoted: the nearest person in the quote's sentences, else the nearest
-    organisation there, else the last person named in the three sentences before it."""
+    text: str,
+    sentences: Sequence[Passage],
+    span: tuple[int, int],
+    quotes: Sequence[tuple[int, int]],
+) -> tuple[str | None, str]:
+    """Who is quoted, and whether a PERSON or an ORG: in the quote's sentences the person
+    who speaks ("X said", "said X"), else the nearest person, else the nearest organisation.
+    With no name there, the last person named in the three sentences before, unless the
+    sentences give the words to someone unnamed ("the court found"): then nobody."""
     start, end = span
     around = [s for s in sentences if s.start <= end + 1 and start - 1 <= s.end]
-    for labels in (frozenset({"PERSON"}), frozenset({"ORG"})):
-        near = _mentions(around, labels, quotes)
+    for label in ("PERSON", "ORG"):
+        near = _mentions(around, frozenset({label}), quotes)
         if near:
+            speaking = [m for m in near if _speaks(text, m)] or near
             # Distance to the quote; a name after it ("..., Marek said") wins a tie.
-            best = min(near, key=lambda m: (max(start - m[1], m[0] - end, 0), m[0] < start))
-            return best[2]
+            best = min(speaking, key=lambda m: (max(start - m[1], m[0] - end, 0), m[0] < start))
+            return best[2], label
+    if _own_attribution(text, around, quotes):
+        return None, ""
     first = around[0].index if around else 0
     before = [s for s in sentences if first - 3 <= s.index < first]
     earlier = _mentions(before, frozenset({"PERSON"}), quotes)
-    return earlier[-1][2] if earlier else None
+    return (earlier[-1][2], "PERSON") if earlier else (None, "")
 
 
 def build_document(paragraphs: Sequence[str], entities: Sequence[tuple[Entity, ...]]) -> Document:
@@ -156,7 +212,7 @@ def build_document(paragraphs: Sequence[str], entities: Sequence[tuple[Entity, .
     )
     spans = _quote_spans(text)
     quotes = tuple(
-        Quote(text[start:end], start, end, _speaker(sentences, (start, end), spans))
+        Quote(text[start:end], start, end, *_speaker(text, sentences, (start, end), spans))
         for start, end in spans
     )
     return Document(text, sentences, quotes)

@@ -115,18 +115,22 @@ def consistent_labels(
 
     The small model often tags an unfamiliar place as a person ("in Lirin, Veltrava"), an
     organisation or even a product ("Russia's Kursk region"), and misses or mislabels a
-    surname on its own ("..., Hart told reporters"). The other sentences give it away:
-    "in Kursk, Ukraine", "Veltrava's military", "Veltravan troops", "manager Colin Hart".
+    surname on its own ("..., Hart told reporters", "Anand warned" as a place). The other
+    sentences give it away: "in Kursk, Ukraine", "Veltrava's military", "Veltravan troops",
+    "manager Colin Hart". A surname of someone named in full is that person even where it is
+    tagged as a place, unless the text uses it as one ("Hart's army", "in Hart").
     """
-    places = {name_key(e.text) for ents in found for e in ents if e.label in PLACE_LABELS}
-    places |= _country_cues(texts, found)
-    people = _people(found, places)
+    cued = _country_cues(texts, found)
+    located = {name_key(m) for text in texts for m in _LOCATIVE.findall(text)}
+    people = _people(found, cued | located)
+    tagged = {name_key(e.text) for ents in found for e in ents if e.label in PLACE_LABELS}
+    places = (tagged - people) | cued
 
     def label(entity: Entity) -> str:
         key = name_key(entity.text)
         if entity.label in _MISTAKABLE and key in places:
             return "GPE"
-        if entity.label in _MISTAKABLE and key in people:
+        if entity.label in _MISTAKABLE | PLACE_LABELS and key in people:
             return "PERSON"
         return entity.label
 
@@ -136,15 +140,24 @@ def consistent_labels(
     ]
 
 
+# A name starting with one of these is a place whatever the tagger says ("Port Kelvara").
+_PLACE_WORD_TEXT = """port fort mount lake cape saint st san santa new north south east west
+    upper lower great little bay glen isle"""
+_PLACE_WORDS = frozenset(_PLACE_WORD_TEXT.split())
+# "off Kelvara", "lives in Brevik": a name right after these is used as a place.
+_LOCATIVE = re.compile(r"\b(?:in|at|near|off|outside|across|around|towards)\s+([A-Z][\w’'-]*)")
+
+
 def _people(found: Sequence[tuple[Entity, ...]], places: set[str]) -> set[str]:
-    """Full names tagged as people, and their surnames (unless the surname is a place)."""
+    """Full names tagged as people, and their surnames, unless the text uses the surname as a
+    place (`places`: names with country cues or after "in", "off" ...)."""
     full = {
         name_key(e.text)
         for ents in found
         for e in ents
         if e.label == "PERSON" and len(name_key(e.text).split()) > 1
     }
-    surnames = {name.split()[-1] for name in full}
+    surnames = {name.split()[-1] for name in full if name.split()[0] not in _PLACE_WORDS}
     return (full | surnames) - places
 
 

@@ -29,9 +29,10 @@ def _known(quantity: Quantity, evidence: Evidence) -> bool:
 
 def _number_verdict(quantity: Quantity, cited: Sequence[Located], mine: set[float]) -> Verdict:
     """Contradicted when the cited evidence gives another figure of the same kind."""
+    units = {unit for _, unit in quantity.readings}
     for located in cited:
         for theirs in figures(located.passage.text).quantities:
-            if theirs.unit == quantity.unit and theirs.value not in mine:
+            if theirs.unit in units and theirs.value not in mine:
                 return Verdict.CONTRADICTED
     return Verdict.UNSUPPORTED
 
@@ -39,7 +40,7 @@ def _number_verdict(quantity: Quantity, cited: Sequence[Located], mine: set[floa
 def check_numbers(sentence: Passage, cited: Sequence[Located], evidence: Evidence) -> list[Problem]:
     """Every figure, date and weekday/month name must be in a source (after normalising)."""
     found = figures(sentence.text)
-    mine = {q.value for q in found.quantities}
+    mine = {value for q in found.quantities for value, _ in q.readings}
     problems = [
         Problem("numbers", _number_verdict(q, cited, mine), f"{q.text} is not in the sources")
         for q in found.quantities
@@ -146,13 +147,28 @@ def _same_person(a: str, b: str) -> bool:
     return len(words_a) == 1 or len(words_b) == 1 or words_a[0] == words_b[0]
 
 
-def _loosely_supported(title: Title, evidence: Evidence) -> bool:
-    """No source gives this person a title; do sentences naming them use the same words?"""
-    words: set[str] = set()
-    for located in evidence.sentences:
-        if contains_phrase(located.key, title.surname):
-            words |= set(located.key.split())
-    return title.roles <= words and (not title.former or "former" in words)
+_FORMER_WORDS = frozenset({"former", "ex"})
+
+
+def _called_former(title: Title, key: str) -> bool:
+    """Does this source sentence (a name key) put 'former' just before the title's words?"""
+    words = key.split()
+    return any(
+        word in _FORMER_WORDS and title.roles <= set(words[i + 1 : i + 2 + len(title.roles)])
+        for i, word in enumerate(words)
+    )
+
+
+def _loose_problem(title: Title, evidence: Evidence) -> str | None:
+    """No source gives this person a title: do the sentences naming them use the same words,
+    with "former" where the draft has it, and without it where the draft dropped it?"""
+    naming = [s.key for s in evidence.sentences if contains_phrase(s.key, title.surname)]
+    words = {w for key in naming for w in key.split()}
+    if not title.roles <= words or (title.former and not words & _FORMER_WORDS):
+        return f"'{describe(title)}' for {title.text} is not in the sources"
+    if not title.former and any(_called_former(title, key) for key in naming):
+        return f"'{describe(title)}' for {title.text}; the sources say former"
+    return None
 
 
 def check_titles(sentence: Passage, evidence: Evidence) -> list[Problem]:
@@ -167,7 +183,6 @@ def check_titles(sentence: Passage, evidence: Evidence) -> list[Problem]:
         if fitting:
             message = f"'{describe(title)}' for {name}; the sources say '{describe(fitting[0])}'"
             problems.append(Problem("titles", Verdict.CONTRADICTED, message))
-        elif not _loosely_supported(title, evidence):
-            message = f"'{describe(title)}' for {name} is not in the sources"
-            problems.append(Problem("titles", Verdict.UNSUPPORTED, message))
+        elif loose := _loose_problem(title, evidence):
+            problems.append(Problem("titles", Verdict.UNSUPPORTED, loose))
     return problems

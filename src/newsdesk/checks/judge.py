@@ -10,6 +10,27 @@ right. The system prompt is the same for every call, so llama.cpp's prefix cache
 once; each call then costs the ~60-120 tokens of evidence and claim. Each cited sentence comes
 with the one before it: "puts the figure at 350" is misjudged without what the figure counts.
 The stage keeps the number of calls small by judging only sentences the checks left open.
+
+The evidence is not simply the best-scoring sentences: a draft sentence often combines facts
+from two or three source sentences (a figure from one, who said it from another), so after the
+best one, each next sentence is the one that adds most of the claim's words and figures not yet
+shown (two of them, unless the alignment cited it). A sentence already shown as another's
+context is not shown twice.
+
+A CONTRADICTED rating alone does not flag a sentence: the checks have already compared its
+numbers, names, titles, places and quotes, so the judge calling it contradicted is more often
+the small model misreading a paraphrase (a duration or a number in other words) than a real
+conflict. A second prompt, with the claim first and the evidence after it, must agree that it
+is a contradiction. On eval/truth the judge rated four sentences the checks had passed
+CONTRADICTED: two correct paraphrases and two made-up statements (which are not in the
+sources rather than contradicted by them, and which the action question below catches); the
+second prompt confirmed none of the four.
+
+What the judge rates worst is a statement built from the sources' words with one action
+changed ("the minister said the government would close the mine", where the source says it
+would pay for an inquiry): rating the whole claim, it calls that SUPPORTED. So a sentence that
+reports what someone will or would do is also asked about that action alone (STATED or
+NOT_STATED), which the model answers far better.
 """
 
 from __future__ import annotations
@@ -19,12 +40,15 @@ from enum import StrEnum
 from pydantic import BaseModel
 
 from newsdesk.checks.evidence import Evidence
+from newsdesk.checks.normal import content_stems
+from newsdesk.checks.numbers import figures
 from newsdesk.checks.problems import Problem, Verdict
-from newsdesk.checks.support import Alignment
+from newsdesk.checks.support import Alignment, reported_actions
 from newsdesk.errors import ModelError
 from newsdesk.models.text import Prompt, TextModel, complete_json
 
-EVIDENCE_PER_SENTENCE = 2
+# At most this many source sentences (each with the one before it) per claim.
+EVIDENCE_PER_SENTENCE = 3
 
 SYSTEM = """You are a fact checker for a news desk. You get EVIDENCE sentences taken from \
 news sources and one CLAIM from a draft article. Rate the claim using only the evidence, \
@@ -33,6 +57,32 @@ never your own knowledge:
 - CONTRADICTED: the evidence says something different (another number, place, person, title \
 or wording of a quote).
 - NOT_IN_SOURCES: the claim adds facts, opinions or predictions the evidence does not state."""
+
+
+SECOND_OPINION = """You check one CLAIM from a news draft against EVIDENCE taken from its \
+sources. Another checker said the evidence contradicts the claim; decide for yourself, using \
+only the evidence. The same fact in other words, other word order, or the same number written \
+another way (12 and a dozen, 14 days and two weeks) is not a contradiction.
+- CONTRADICTED: a fact in the evidence conflicts with a fact in the claim.
+- NOT_IN_SOURCES: nothing conflicts, but the claim states something the evidence does not.
+- SUPPORTED: the evidence states everything the claim says."""
+
+
+ACTION_CHECK = """You check one SENTENCE of a news draft against EVIDENCE from its sources, \
+using only the evidence. The sentence reports an ACTION that someone will, would or should \
+take, or that will happen. Answer STATED if the evidence says the same action, in the same or \
+other words. Answer NOT_STATED if the evidence names a different action, or none."""
+# Sentences rarely report more than two actions; each costs a call.
+ACTIONS_PER_SENTENCE = 2
+
+
+class Stated(StrEnum):
+    STATED = "STATED"
+    NOT_STATED = "NOT_STATED"
+
+
+class ActionAnswer(BaseModel):
+    answer: Stated
 
 
 class Rating(StrEnum):
@@ -45,9 +95,49 @@ class Judgement(BaseModel):
     rating: Rating
 
 
-def judge_prompt(sentence: str, alignment: Alignment, evidence: Evidence) -> Prompt:
-    cited = alignment.cited[:EVIDENCE_PER_SENTENCE]
-    lines = [f"E{i + 1}. {evidence.in_context(located)}" for i, located in enumerate(cited)]
+def _keys(text: str) -> set[str]:
+    """What a claim is made of, for choosing evidence: word stems and figures."""
+    values = {f"{v:g}" for q in figures(text).quantities for v, _ in q.readings}
+    return content_stems(text) | values
+
+
+def judge_evidence(sentence: str, alignment: Alignment, evidence: Evidence) -> list[str]:
+    """The source sentences (with context) the judge reads: the best-aligned one, then those
+    that add most of what the claim says and the evidence shown so far does not."""
+    if not alignment.cited:
+        return []
+    wanted = _keys(sentence)
+    chosen = [alignment.cited[0]]
+    shown = evidence.in_context(chosen[0])
+    covered = wanted & _keys(shown)
+    while len(chosen) < EVIDENCE_PER_SENTENCE:
+        # A sentence the alignment did not cite must add two things: one shared word ("stop")
+        # in an unrelated sentence would mislead more than help.
+        gains = [
+            (gain, -i)
+            for i, c in enumerate(evidence.sentences)
+            if c not in chosen
+            and (gain := len(wanted & _keys(evidence.in_context(c)) - covered))
+            >= (1 if c in alignment.cited else 2)
+        ]
+        if not gains:
+            break
+        _, best = max(gains)
+        chosen.append(evidence.sentences[-best])
+        covered |= wanted & _keys(evidence.in_context(chosen[-1]))
+    texts = [evidence.in_context(c) for c in chosen]
+    # "B" is not shown again when another item is "A. B" (B with its context).
+    return [t for t in texts if not any(t != other and t in other for other in texts)]
+
+
+def judge_prompt(
+    sentence: str, alignment: Alignment, evidence: Evidence, *, second: bool = False
+) -> Prompt:
+    items = judge_evidence(sentence, alignment, evidence)
+    lines = [f"E{i + 1}. {text}" for i, text in enumerate(items)]
+    if second:
+        user = "\n".join([f"CLAIM: {sentence}", "", "EVIDENCE:", *lines])
+        return Prompt(SECOND_OPINION, user, max_tokens=24, temperature=0.0)
     user = "\n".join(["EVIDENCE:", *lines, "", f"CLAIM: {sentence}"])
     return Prompt(SYSTEM, user, max_tokens=24, temperature=0.0)
 
@@ -60,13 +150,41 @@ def _problems(rating: Rating) -> list[Problem]:
     return []
 
 
+def action_prompt(sentence: str, action: str, alignment: Alignment, evidence: Evidence) -> Prompt:
+    items = judge_evidence(sentence, alignment, evidence)
+    lines = [f"E{i + 1}. {text}" for i, text in enumerate(items)]
+    user = "\n".join(["EVIDENCE:", *lines, "", f"SENTENCE: {sentence}", f"ACTION: {action}"])
+    return Prompt(ACTION_CHECK, user, max_tokens=24, temperature=0.0)
+
+
+def _rated(model: TextModel, sentence: str, alignment: Alignment, evidence: Evidence) -> Rating:
+    """The judge's rating; CONTRADICTED only when a second prompt agrees."""
+    rating = complete_json(model, judge_prompt(sentence, alignment, evidence), Judgement).rating
+    if rating is not Rating.CONTRADICTED:
+        return rating
+    second = judge_prompt(sentence, alignment, evidence, second=True)
+    again = complete_json(model, second, Judgement).rating
+    return rating if again is Rating.CONTRADICTED else Rating.SUPPORTED
+
+
+def _action_problems(
+    model: TextModel, sentence: str, alignment: Alignment, evidence: Evidence
+) -> list[Problem]:
+    for action in reported_actions(sentence)[:ACTIONS_PER_SENTENCE]:
+        prompt = action_prompt(sentence, action, alignment, evidence)
+        if complete_json(model, prompt, ActionAnswer).answer is Stated.NOT_STATED:
+            message = f"the model judge finds “{action}” not in the sources"
+            return [Problem("judge", Verdict.UNSUPPORTED, message)]
+    return []
+
+
 def judge_sentence(
     model: TextModel, sentence: str, alignment: Alignment, evidence: Evidence
 ) -> list[Problem]:
     """What the judge finds wrong with one sentence (nothing: an empty list)."""
     try:
-        reply = complete_json(model, judge_prompt(sentence, alignment, evidence), Judgement)
+        problems = _problems(_rated(model, sentence, alignment, evidence))
+        return problems or _action_problems(model, sentence, alignment, evidence)
     except ModelError as exc:
         # A judge that fails must not pass a sentence silently: it stays unchecked.
         return [Problem("judge", Verdict.UNSUPPORTED, f"the model judge failed: {exc}")]
-    return _problems(reply.rating)

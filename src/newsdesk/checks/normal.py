@@ -85,12 +85,37 @@ def stem(word: str) -> str:
     return word[:6]
 
 
+# Words that make no claim of their own when support is measured: hedges ("around 300"),
+# attribution ("according to") and number words, which the numbers check compares ("three in
+# the morning" and "3am" are both the figure 3).
+_NO_CLAIM_TEXT = """according reportedly around roughly nearly almost approximately some four
+    five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen
+    eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand
+    million billion dozen dozens half"""
+_NO_CLAIM = frozenset(_NO_CLAIM_TEXT.split())
+_TIME_OF_DAY = frozenset({"morning", "afternoon", "evening", "night"})
+
+
+def _time_of_day(words: list[str], i: int) -> bool:
+    """'three in the morning': 'morning' belongs to the figure, like the 'am' of '3am'."""
+    if words[i] not in _TIME_OF_DAY or i < 3 or words[i - 2 : i] != ["in", "the"]:
+        return False
+    number = words[i - 3]
+    return number.isdigit() or number in _NO_CLAIM or number in {"one", "two", "three"}
+
+
 def content_stems(text: str) -> set[str]:
-    """Stems of the words that carry meaning (no stopwords, no numbers, no 1-letter tokens)."""
+    """Stems of the words that carry meaning (no stopwords, no numbers, no 1-letter tokens,
+    no hedges or attribution words)."""
+    words = tokens(text)
     return {
         stem(t)
-        for t in tokens(text)
-        if len(t) > 1 and not t.isdigit() and t.removesuffix("'s") not in STOPWORDS
+        for i, t in enumerate(words)
+        if len(t) > 1
+        and not t.isdigit()
+        and t.removesuffix("'s") not in STOPWORDS
+        and t not in _NO_CLAIM
+        and not _time_of_day(words, i)
     }
 
 

@@ -2,6 +2,8 @@
 
 "10,000", "10 000", "10k", "ten thousand" and "10 thousand" all become 10000.0; "£3.2m" and
 "3.2 million pounds" become (3200000.0, "£"); "March 3" and "3 March" become (3, 3).
+Some words have more than one reading, and match a source figure in any of them: "2.4m" with
+no currency is 2.4 (metres) or 2.4 million; "a fifth of" is 0.2 or 20%; "one in five" too.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ _NUMBER = re.compile(
       |\d+(?:\.\d+)?)
     (?P<suffix>st|nd|rd|th|s|am|pm)?     # ordinals, decades ("1990s"), times ("6pm")
     (?:\ ?(?P<scale>hundred|thousand|million|billion|trillion|bn|mn|tn|k|m|b)(?![a-z]))?
-    (?:\ ?(?P<pct>%|percent|per\ cent|percentage\ points?))?
+    (?:\ ?(?P<pct>%|percentage\ points?|percent|per\ cent)(?![a-z]))?  # longest first
     (?:\ (?P<curword>dollars?|euros?|pounds?|yen)\b)?
     """,
     re.VERBOSE | re.IGNORECASE,
@@ -57,6 +59,47 @@ _UNITS = {w: i for i, w in enumerate(_UNIT_TEXT.split())}
 _TENS = {w: 10 * (i + 2) for i, w in enumerate(_TEN_TEXT.split())}
 _WORD_SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
 _WORD = re.compile(r"[A-Za-z]+")
+# Fractions: "two-thirds", "a fifth of", "three-quarters of a point", "half a point",
+# "one in five", "two and a half". A bare "a third" or "a quarter" is an ordinal or a period
+# ("a third term", "in a quarter") unless "of" or "point" follows, or it is hyphenated.
+_FRACTION_WORDS = "an?|one|two|three|four|five|six|seven|eight|nine"
+_DENOMINATORS = {
+    "half": 2,
+    "halves": 2,
+    "third": 3,
+    "quarter": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+}
+_FRACTION = re.compile(
+    rf"\b(?P<num>{_FRACTION_WORDS})(?P<sep>[\ -])"
+    r"(?P<den>halves|half|thirds?|quarters?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?)\b",
+    re.IGNORECASE,
+)
+_FRACTION_OF = re.compile(r"(?:\s+of\b|[\s-](?:percentage[\s-])?points?\b)", re.IGNORECASE)
+_HALF = re.compile(
+    r"\bhalf\b(?=\s+(?:an?|of|the)\b|[\s-](?:percentage[\s-])?points?\b)", re.IGNORECASE
+)
+# "the first half of the year", "the other half": a part, not a figure.
+_NOT_FRACTION_BEFORE = re.compile(
+    r"\b(?:first|second|other|latter|better|top|bottom|front|back|final|last|next)\s+$",
+    re.IGNORECASE,
+)
+_SCALE_AFTER = re.compile(
+    r"\s+(?:of\s+)?an?\s+(dozen|hundred|thousand|million|billion)\b", re.IGNORECASE
+)
+_SMALL_NUMBER = rf"\d{{1,3}}|{'|'.join(_UNIT_TEXT.split()[1:])}"
+_MIXED = re.compile(rf"\b(?P<whole>{_SMALL_NUMBER})\s+and\s+a\s+half\b", re.IGNORECASE)
+# "one in five", "three out of 10"; a round denominator, so "2 in 45 minutes" stays two figures.
+_RATIO_DENOMINATOR = r"two|three|four|five|six|seven|eight|nine|ten|[2-9]|10|20|100|1,?000"
+_RATIO = re.compile(
+    rf"\b(?P<num>{_SMALL_NUMBER})\s+(?:in|out\s+of)\s+(?P<den>{_RATIO_DENOMINATOR})\b(?!,?\d)",
+    re.IGNORECASE,
+)
 _MONTHS = {
     name: i + 1
     for i, names in enumerate(
@@ -106,14 +149,23 @@ class Quantity:
     unit: str
     text: str
     approximate: bool = False
+    # Other (value, unit) readings of the same words: "2.4m" may be metres or millions.
+    alternatives: tuple[tuple[float, str], ...] = ()
+
+    @property
+    def readings(self) -> tuple[tuple[float, str], ...]:
+        return ((self.value, self.unit), *self.alternatives)
 
     def matches(self, other: Quantity) -> bool:
-        """Same value (within 10% when this one is hedged) and no clash of units."""
-        if self.unit and other.unit and self.unit != other.unit:
-            return False
-        if self.approximate:
-            return abs(self.value - other.value) <= 0.1 * max(abs(self.value), 1.0)
-        return abs(self.value - other.value) <= 1e-9 * max(abs(self.value), 1.0)
+        """Same value (within 10% when this one is hedged) and no clash of units, in any
+        reading of either."""
+        tolerance = 0.1 if self.approximate else 1e-9
+        return any(
+            (not unit or not their_unit or unit == their_unit)
+            and abs(value - theirs) <= tolerance * max(abs(value), 1.0)
+            for value, unit in self.readings
+            for theirs, their_unit in other.readings
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,14 +202,17 @@ def _digit_quantities(text: str, taken: list[tuple[int, int]]) -> list[Quantity]
         scale_word = (match["scale"] or "").lower()
         currency = _CURRENCY_SYMBOLS.get((match["cur"] or "").lower(), "")
         currency = currency or _CURRENCY_WORDS.get((match["curword"] or "").lower(), "")
+        alternatives: tuple[tuple[float, str], ...] = ()
         if scale_word in {"m", "b"} and not currency:
-            scale_word = ""  # "120m" is usually metres; "£3.2m" is money
+            # "a 120m bridge" is metres, "2.4m packs" millions: without a currency both count.
+            alternatives = ((_to_float(match["num"]) * _SCALES[scale_word], ""),)
+            scale_word = ""
         if scale_word == "k" and match["scale"] and text[match.start("scale") - 1] == " ":
             scale_word = ""  # "10 k" is rare; "10k" is ten thousand
         value = _to_float(match["num"]) * _SCALES.get(scale_word, 1.0)
         unit = PERCENT if match["pct"] else currency
         hedged = bool(_HEDGES.search(text[: match.start()]))
-        found.append(Quantity(value, unit, match.group().strip(), hedged))
+        found.append(Quantity(value, unit, match.group().strip(), hedged, alternatives))
         taken.append((match.start(), match.end()))
     return found
 
@@ -235,6 +290,57 @@ def _close_word_run(text: str, run: list[re.Match[str]]) -> list[Quantity]:
     return [Quantity(value, unit, text[run[0].start() : run[-1].end()], hedged)]
 
 
+def _small_number(word: str) -> float:
+    word = word.replace(",", "")
+    return float(word) if word.isdigit() else float(_UNITS[word.lower()])
+
+
+def _fraction(text: str, start: int, end: int, share: float, *, percent: bool) -> Quantity:
+    """A fraction and its readings: 'a fifth' is 0.2 or 20% ('two-thirds' is 66.7% or 67%);
+    'half a million' is 500000."""
+    scale = _SCALE_AFTER.match(text, end)
+    hedged = bool(_HEDGES.search(text[:start]))
+    if scale:
+        value = share * {"dozen": 12.0, **_SCALES}[scale.group(1).lower()]
+        return Quantity(value, "", text[start : scale.end()], hedged)
+    shares = sorted({100 * share, round(100 * share), round(100 * share, 1)}) if percent else []
+    return Quantity(share, "", text[start:end], hedged, tuple((p, PERCENT) for p in shares))
+
+
+def _fraction_quantities(text: str, taken: list[tuple[int, int]]) -> list[Quantity]:
+    """Fractions and ratios written in words; their spans are added to `taken`."""
+    found: list[Quantity] = []
+
+    def add(start: int, end: int, share: float, *, percent: bool = True) -> None:
+        quantity = _fraction(text, start, end, share, percent=percent)
+        found.append(quantity)
+        taken.append((start, start + len(quantity.text)))
+
+    for match in _MIXED.finditer(text):
+        if not _inside(match.start(), taken):
+            add(match.start(), match.end(), _small_number(match["whole"]) + 0.5, percent=False)
+    for match in _RATIO.finditer(text):
+        den = _small_number(match["den"])
+        if den and not _inside(match.start(), taken):
+            add(match.start(), match.end(), _small_number(match["num"]) / den)
+    for match in _FRACTION.finditer(text):
+        if _inside(match.start(), taken):
+            continue
+        if match["sep"] == " " and not _FRACTION_OF.match(text, match.end()):
+            continue  # "a third term", "a year and a half"
+        num = match["num"].lower()
+        part = match["den"].lower()
+        share = 1.0 if num in {"a", "an"} else float(_UNITS[num])
+        share /= _DENOMINATORS.get(part) or _DENOMINATORS[part.removesuffix("s")]  # "thirds"
+        add(match.start(), match.end(), share)
+    for match in _HALF.finditer(text):
+        if not _inside(match.start(), taken) and not _NOT_FRACTION_BEFORE.search(
+            text[: match.start()]
+        ):
+            add(match.start(), match.end(), 0.5)
+    return found
+
+
 def _dates(text: str) -> tuple[set[tuple[int, int]], list[tuple[int, int]], list[Quantity]]:
     """(month, day) pairs, the spans of their day numbers, and the years of ISO dates."""
     dates: set[tuple[int, int]] = set()
@@ -258,7 +364,8 @@ def figures(text: str) -> Figures:
     text = plain(text)
     dates, date_spans, years = _dates(text)
     taken = list(date_spans)
+    fractions = _fraction_quantities(text, taken)
     digits = _digit_quantities(text, taken)
-    quantities = years + digits + _word_quantities(text, taken)
+    quantities = years + fractions + digits + _word_quantities(text, taken)
     temporal = frozenset(m.group().lower() for m in _TEMPORAL.finditer(text))
     return Figures(tuple(quantities), frozenset(dates), temporal)

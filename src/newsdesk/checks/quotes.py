@@ -54,17 +54,24 @@ def _same_speaker(a: str, b: str) -> bool:
 
 
 def _speaker_problem(quote: Quote, evidence: Evidence) -> Problem | None:
-    """Who the sources quote with these words, when the draft names someone else."""
-    if quote.speaker is None:
+    """Who the sources quote with these words, when the draft names another person.
+
+    Only person against person: a quote the sources give to an institution ("the court
+    found"), or to nobody they name, may be put in its spokesperson's mouth or left
+    unattributed, and a draft speaker that cannot be read is no claim at all.
+    """
+    if quote.speaker is None or quote.speaker_label != "PERSON":
         return None
     mine = quote.words
-    speakers = [q.speaker for q in _source_quotes(evidence) if mine in q.words or q.words in mine]
-    if not speakers or None in speakers:
-        return None  # the sources do not say who said it: nothing to contradict
-    if any(_same_speaker(quote.speaker, s) for s in speakers if s):
+    sources = [q for q in _source_quotes(evidence) if mine in q.words or q.words in mine]
+    if not sources or any(q.speaker is None or q.speaker_label != "PERSON" for q in sources):
+        return None  # the sources do not name a person who said it: nothing to contradict
+    speakers = [q.speaker for q in sources if q.speaker]
+    if any(_same_speaker(quote.speaker, s) for s in speakers):
         return None
-    theirs = next(s for s in speakers if s)
-    message = f"quote attributed to {quote.speaker.title()}; the sources quote {theirs.title()}"
+    message = (
+        f"quote attributed to {quote.speaker.title()}; the sources quote {speakers[0].title()}"
+    )
     return Problem("quotes", Verdict.CONTRADICTED, message)
 
 

@@ -186,6 +186,7 @@ class _Run:
 def _read_title(words: list[str], *, backwards: bool) -> _Run:
     """Title words next to a name; reading back from the name, or along an appositive."""
     run = _Run(set())
+    useful = 0  # reading forwards: how many words the title has so far
     for raw in reversed(words) if backwards else words:
         if raw == "," and backwards:
             break
@@ -209,6 +210,10 @@ def _read_title(words: list[str], *, backwards: bool) -> _Run:
         run.has_role = run.has_role or bool(roles & _ROLE_NOUNS)
         run.roles |= roles
         run.words.insert(len(run.words) if not backwards else 0, raw)
+        if not backwards and (roles or set(parts) & _FORMER):
+            useful = len(run.words)
+    if not backwards:  # "a former minister of neighbouring Ostavia": the title ends at "minister"
+        del run.words[useful:]
     return run
 
 
@@ -222,7 +227,8 @@ def titles(passage: Passage) -> list[Title]:
         if before and before[-1] == ",":  # "the outgoing prime minister, Viktor Aalto"
             before = before[:-1]
         run = _read_title(before, backwards=True)
-        after = re.match(r"\s*,\s*([^,.;:]{3,60})[,.;:]?", text[entity.end :])
+        # "Oren Blake, 61, a former health minister": an age between name and title.
+        after = re.match(r"(?:\s*,\s*\d{1,3})?\s*,\s*([^,.;:]{3,60})[,.;:]?", text[entity.end :])
         if not run.has_role and after:  # "Viktor Aalto, the outgoing prime minister, said"
             appositive = _read_title(_TOKEN.findall(after.group(1))[:7], backwards=False)
             run = appositive if appositive.has_role else run

@@ -6,6 +6,7 @@ given (any object with `embed(texts) -> L2-normalised rows`, see models/embeddin
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -14,8 +15,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsdesk.checks.evidence import Evidence, Located
-from newsdesk.checks.normal import content_stems
+from newsdesk.checks.normal import content_stems, plain, stem
 from newsdesk.checks.problems import Problem, Verdict
+from newsdesk.text import STOPWORDS
 
 MAX_CITATIONS = 3
 # A source sentence is cited when it scores at least this, and at least half the best score.
@@ -72,6 +74,36 @@ def align(text: str, evidence: Evidence, similarity: NDArray[np.float64] | None)
     covered = set().union(*(c.stems for c in cited[:2])) if cited else set()
     coverage = len(stems & covered) / len(stems) if stems else 1.0
     return Alignment(cited, tuple(float(scores[i]) for i in chosen), coverage)
+
+
+# "X said the government would close the mine": the action a sentence says someone will take
+# is its claim, however many of its other words the sources share.
+_REPORTED_ACTION = re.compile(
+    r"\b(?:would|will|could|should|might|must|shall|(?:plans?|planned|agreed|vowed|promised"
+    r"|intends?|wants?|is\s+going|are\s+going)\s+to)\s+(?:(?:not|also|now|never|soon|still)\s+)*"
+    r"(?:(?:be|have|been)\s+)*([a-z]+)",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]")
+
+
+def _action_matches(text: str) -> tuple[str, list[re.Match[str]]]:
+    # Outside quotes: the quote check compares those word for word.
+    bare = _QUOTED.sub(" ", plain(text))
+    return bare, list(_REPORTED_ACTION.finditer(bare))
+
+
+def reported_actions(text: str) -> list[str]:
+    """What a sentence says someone will, would or plans to do: 'would close its embassy'."""
+    bare, matches = _action_matches(text)
+    return [re.split(r"[,;:.]", bare[m.start() :], maxsplit=1)[0].strip() for m in matches]
+
+
+def unsupported_actions(text: str, alignment: Alignment) -> list[str]:
+    """Verbs of the reported actions ('close') that no cited sentence uses."""
+    cited = set().union(*(c.stems for c in alignment.cited))
+    verbs = (m.group(1) for m in _action_matches(text)[1])
+    return [v for v in verbs if v.lower() not in STOPWORDS and stem(v) not in cited]
 
 
 def check_support(alignment: Alignment) -> list[Problem]:

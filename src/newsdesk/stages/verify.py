@@ -19,7 +19,13 @@ from newsdesk.checks.judge import judge_sentence
 from newsdesk.checks.problems import Problem, Verdict, worst
 from newsdesk.checks.quotes import check_quotes
 from newsdesk.checks.rewrite import rewrite_sentence
-from newsdesk.checks.support import Alignment, SupportsEmbed, align, check_support
+from newsdesk.checks.support import (
+    Alignment,
+    SupportsEmbed,
+    align,
+    check_support,
+    unsupported_actions,
+)
 from newsdesk.checks.support import similarity_matrix as _similarity
 from newsdesk.errors import ModelError
 from newsdesk.models.text import TextModel
@@ -97,8 +103,11 @@ def _citations(alignment: Alignment) -> tuple[Citation, ...]:
     )
 
 
-def _undecided(problems: Sequence[list[Problem]], alignments: Sequence[Alignment]) -> list[int]:
-    """Sentences for the judge: those the checks passed but whose evidence leaves words out.
+def _undecided(
+    texts: Sequence[str], problems: Sequence[list[Problem]], alignments: Sequence[Alignment]
+) -> list[int]:
+    """Sentences for the judge: those the checks passed but whose evidence leaves words out,
+    or leaves out the action they report ("... said the council would close the road").
 
     The checks are precise and cheap, the judge slow and (at 1.5B) error-prone, so a
     sentence the checks flagged, or one almost entirely made of its evidence's words, is
@@ -106,8 +115,9 @@ def _undecided(problems: Sequence[list[Problem]], alignments: Sequence[Alignment
     """
     return [
         i
-        for i, (found, alignment) in enumerate(zip(problems, alignments, strict=True))
-        if not found and alignment.coverage < JUDGE_BELOW_COVERAGE
+        for i, (text, found, alignment) in enumerate(zip(texts, problems, alignments, strict=True))
+        if not found
+        and (alignment.coverage < JUDGE_BELOW_COVERAGE or unsupported_actions(text, alignment))
     ]
 
 
@@ -130,7 +140,7 @@ def verify(
         _checks(draft, s, a, evidence) for s, a in zip(draft.sentences, alignments, strict=True)
     ]
     if judge is not None:
-        for i in _undecided(problems, alignments):
+        for i in _undecided([s.text for s in draft.sentences], problems, alignments):
             sentence = draft.sentences[i].text
             problems[i].extend(judge_sentence(judge, sentence, alignments[i], evidence))
     return Verification(
