@@ -1,5 +1,6 @@
 """The ingest pipeline end to end, over HTTP against the demo outlets on loopback."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,16 @@ def test_a_capped_run_writes_the_most_covered_stories_and_the_next_run_the_rest(
     rest = run_once(demo_settings(tmp_path, demo_opml))
     assert "stories_deferred" not in rest
     assert rest["stories_published"] + rest.get("stories_held", 0) == corroborated - 3
+
+
+def test_a_run_publishes_the_configured_voices_next_to_each_story(
+    tmp_path: Path, demo_opml: Path
+) -> None:
+    counts = run_once(demo_settings(tmp_path, demo_opml, voices=("brief", "five-ws")))
+    assert counts["stories_published"] > 0
+    with Store(tmp_path / "data" / "newsdesk.db") as store:
+        published = [v for v in store.latest_versions().values() if v.published]
+    assert published
+    for version in published:
+        voices = json.loads(version.payload)["voices"]
+        assert set(voices) == {"brief", "five-ws"}, version.story_id

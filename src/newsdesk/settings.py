@@ -12,11 +12,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from newsdesk.errors import ConfigError
+from newsdesk.voices import voice_names
 
 ENV_PREFIX = "NEWSDESK_"
+_LISTS = ("feeds", "voices")  # comma-separated in the environment
 DEFAULT_CONFIG_FILE = Path("newsdesk.toml")
 
 
@@ -70,6 +72,19 @@ class Settings(BaseModel):
     openai_base_url: str | None = Field(None, description="OpenAI-compatible server base URL.")
     openai_model: str | None = Field(None, description="Model name on that server.")
     openai_api_key: str | None = Field(None, description="Bearer key for that server.")
+    voices: tuple[str, ...] = Field(
+        ("brief",),
+        description="Voices published next to each story (docs/voices.md); () for none.",
+    )
+
+    @field_validator("voices")
+    @classmethod
+    def _known_voices(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if unknown := [v for v in value if v not in voice_names()]:
+            raise ValueError(
+                f"unknown voice {unknown[0]!r}: choose from {', '.join(voice_names())}"
+            )
+        return tuple(dict.fromkeys(value))
 
     @property
     def db_path(self) -> Path:
@@ -86,7 +101,7 @@ def _env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
         name = key[len(ENV_PREFIX) :].lower()
         if name not in fields:
             raise ConfigError(f"unknown setting in environment: {key}")
-        out[name] = [v for v in value.split(",") if v] if name == "feeds" else value
+        out[name] = [v for v in value.split(",") if v] if name in _LISTS else value
     return out
 
 

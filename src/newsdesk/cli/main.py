@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from newsdesk.cli import demo, ingest, show, stories, tools, verify, web, write
+from newsdesk.cli import demo, ingest, restyle, show, stories, tools, verify, web, write
 
 app = typer.Typer(
     name="newsdesk",
@@ -40,6 +40,7 @@ app.command("demo")(demo.demo_command)
 app.command("verify")(verify.verify_command)
 app.command("cluster")(stories.cluster_command)
 app.command("compose")(write.compose_command)
+app.command("restyle")(restyle.restyle_command)
 app.command("show")(show.show_command)
 app.command("serve")(web.serve_command)
 app.command("publish")(web.publish_command)

@@ -85,13 +85,16 @@ def export_command(
     format_: Annotated[
         str, typer.Option("--format", help="Output format; 'text' is the house layout.")
     ] = "text",
+    voices: Annotated[
+        bool, typer.Option("--voices/--no-voices", help="Add each story's voices after it.")
+    ] = True,
 ) -> None:
-    """Write each published story as a file in the house text layout."""
+    """Write each published story as a file in the house text layout, then its voices."""
     from newsdesk.web import export_text
 
     if format_ != "text":
         fail(f"unknown export format {format_!r}; supported: text", EXIT_CONFIG)
     settings = settings_from(ctx)
     with reported_errors(), Store(settings.db_path) as store:
-        written = export_text(store, out)
+        written = export_text(store, out, voices=voices)
     typer.echo(f"wrote {written} stories to {out}")

@@ -199,7 +199,12 @@ class Pipeline:
             model = text_model(self.settings.writer, self.settings)
             report.counts.update(
                 write_stories(
-                    self.store, todo, model, model, advance=lambda: self.progress.advance("writing")
+                    self.store,
+                    todo,
+                    model,
+                    model,
+                    advance=lambda: self.progress.advance("writing"),
+                    voices=self.settings.voices,
                 )
             )
 

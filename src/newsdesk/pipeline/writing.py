@@ -20,6 +20,7 @@ from newsdesk.checks.documents import SourceDoc
 from newsdesk.drafts import Draft
 from newsdesk.layout import render_house
 from newsdesk.models.text import TextModel
+from newsdesk.pipeline.voices import write_voices
 from newsdesk.records import Article, HouseArticle, Story, StoryVersion
 from newsdesk.stages.verify import Verdict, Verification, hold_reasons, repair, verify
 from newsdesk.stages.write import write_story
@@ -83,7 +84,9 @@ def _payload(
     verification: Verification,
     draft: Draft,
     changes: list[dict[str, str | None]],
+    voices: tuple[dict[str, Any], list[str]] | None = None,
 ) -> str:
+    told, voice_notes = voices or ({}, [])
     sentences_of = [split_sentences(a.body) for a in sources]
     payload: dict[str, Any] = {
         "title": article.title,
@@ -118,10 +121,10 @@ def _payload(
             }
             for s in verification.sentences
         ],
-        "voices": {},
+        "voices": told,
         "writer": draft.writer,
         "repairs": changes,
-        "notes": list(draft.notes),
+        "notes": [*draft.notes, *voice_notes],
         "timings": {step.step: round(step.seconds, 2) for step in draft.steps},
         "tokens": {"prompt": draft.prompt_tokens, "completion": draft.completion_tokens},
     }
@@ -135,7 +138,9 @@ def write_version(
     judge: TextModel | None,
     *,
     now: datetime,
+    voices: Sequence[str] = (),
 ) -> StoryVersion:
+    """The story's next version; `voices` (published ones only) are written next to it."""
     draft = write_story(sources, model, now=now)
     body, verification, changes = checked_body(sources, draft, model, judge)
     paragraphs = tuple(p for p in body.split("\n\n") if p.strip())
@@ -149,6 +154,8 @@ def write_version(
         for s in verification.sentences
         if s.verdict is Verdict.UNSUPPORTED
     )
+    # A held-back version is never shown, so its voices would cost model time for nothing.
+    told = write_voices(sources, voices, model, judge, now=now) if not reasons else None
     return StoryVersion(
         story_id=story.id,
         version=0,  # numbered by the store
@@ -158,7 +165,7 @@ def write_version(
         sources=tuple(a.canonical_url for a in sources),
         title=article.title,
         text=render_house(article),
-        payload=_payload(article, sources, verification, draft, changes),
+        payload=_payload(article, sources, verification, draft, changes, told),
     )
 
 
@@ -169,10 +176,12 @@ def write_stories(
     judge: TextModel | None,
     *,
     advance: Any = None,
+    voices: Sequence[str] = (),
 ) -> Counter[str]:
     counts: Counter[str] = Counter()
     for story, sources in todo:
-        version = write_version(story, sources, model, judge, now=datetime.now(UTC))
+        now = datetime.now(UTC)
+        version = write_version(story, sources, model, judge, now=now, voices=voices)
         store.save_version(version)
         counts["stories_published" if version.published else "stories_held"] += 1
         if advance is not None:

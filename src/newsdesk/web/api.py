@@ -11,7 +11,9 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from newsdesk.web.model import StoryView
+from newsdesk.layout import LayoutError
+from newsdesk.voice_layout import Section, VoiceText, render_voice
+from newsdesk.web.model import StoryView, Voice
 from newsdesk.web.render import story_path
 
 
@@ -41,9 +43,20 @@ class VoiceBlockOut(BaseModel):
     text: str
 
 
+class VoiceSectionOut(BaseModel):
+    heading: str = Field(description="Empty for the bullets layout")
+    paragraphs: list[str] = Field(description="Paragraphs, or the bullets of a list")
+
+
 class VoiceOut(BaseModel):
+    key: str = Field(description="The voice: casual, explainer, brief, five-ws, plain ...")
     name: str
-    blocks: list[VoiceBlockOut]
+    title: str
+    layout: str = Field(description="sectioned | bullets")
+    sections: list[VoiceSectionOut]
+    blocks: list[VoiceBlockOut] = Field(description="Headings and paragraphs in reading order")
+    text: str = Field(description="The voice in its text layout (docs/voices.md)")
+    coverage: float | None = Field(description="Share of the voice's facts it keeps, verified")
 
 
 class VersionOut(BaseModel):
@@ -136,13 +149,7 @@ def detail_out(story: StoryView, base: str, api_url: str) -> StoryDetail:
             for g in story.sources
             for link in g.links
         ],
-        voices=[
-            VoiceOut(
-                name=v.name,
-                blocks=[VoiceBlockOut(heading=b.heading, text=b.text) for b in v.blocks],
-            )
-            for v in story.voices
-        ],
+        voices=[voice_out(v) for v in story.voices],
         versions=[
             VersionOut(version=v.version, created_at=v.created_at)
             for v in story.versions
@@ -155,6 +162,34 @@ def detail_out(story: StoryView, base: str, api_url: str) -> StoryDetail:
         ],
         writer=story.writer,
     )
+
+
+def voice_out(voice: Voice) -> VoiceOut:
+    return VoiceOut(
+        key=voice.key,
+        name=voice.name,
+        title=voice.title,
+        layout="bullets" if voice.bullets else "sectioned",
+        sections=[
+            VoiceSectionOut(heading=s.heading, paragraphs=list(s.paragraphs))
+            for s in voice.sections
+        ],
+        blocks=[VoiceBlockOut(heading=b.heading, text=b.text) for b in voice.blocks],
+        text=voice_text(voice),
+        coverage=voice.coverage,
+    )
+
+
+def voice_text(voice: Voice) -> str:
+    """The voice in the seed-001 text layout (the brief: title and bullets); its parts came
+    from a stored payload, so a part the layout cannot hold is flattened, never fatal."""
+    sections = tuple(Section(s.heading, s.paragraphs) for s in voice.sections)
+    text = VoiceText(voice.title or voice.name, sections, bullets=voice.bullets)
+    try:
+        return render_voice(text)
+    except LayoutError:
+        blocks = [text.title, *(b.text for b in voice.blocks)]
+        return "\n\n".join(" ".join(b.split()) for b in blocks)
 
 
 def page_of(

@@ -130,7 +130,7 @@ def _sentences(sources: Sequence[_Source]) -> list[dict[str, Any]]:
 
 
 def _payload(
-    story: DemoStory, sources: Sequence[_Source], voices: dict[str, str]
+    story: DemoStory, sources: Sequence[_Source], voices: dict[str, Any]
 ) -> dict[str, Any]:
     sentences = _sentences(sources)
     paragraphs = [
@@ -188,12 +188,44 @@ def version_from_payload(
     )
 
 
-VOICES = {
-    "Explainer": (
-        "## What happened\n\nThe ferry's crew relied on an old chart and a broken depth "
-        "sounder.\n\n## What comes next\n\nThe operator says it accepts every finding."
-    ),
-    "In brief": "An inquiry found two failures on the bridge. The route reopens next month.",
+# As pipeline/voices.py stores them (web/model.py VoiceIn): sections of paragraphs.
+VOICES: dict[str, Any] = {
+    "explainer": {
+        "name": "Explainer",
+        "layout": "sectioned",
+        "title": "Why the Corran Star Ran Aground",
+        "sections": [
+            {
+                "heading": "What happened",
+                "paragraphs": [
+                    "The ferry's crew relied on an old chart and a broken depth sounder."
+                ],
+            },
+            {
+                "heading": "What comes next",
+                "paragraphs": ["The operator says it accepts every finding."],
+            },
+        ],
+        "coverage": 1.0,
+        "unsupported": 0,
+    },
+    "brief": {
+        "name": "In brief",
+        "layout": "bullets",
+        "title": "The Corran Star Inquiry in Brief",
+        "sections": [
+            {
+                "heading": "",
+                "paragraphs": [
+                    "An inquiry found two failures on the bridge.",
+                    "The route reopens next month.",
+                ],
+            }
+        ],
+        "coverage": 0.96,
+        "unsupported": 0,
+    },
+    "unreadable": {"layout": "no such layout"},  # left out by the site, never fatal
 }
 
 
@@ -261,7 +293,15 @@ def add_hostile_story(store: Store) -> str:
                 ],
             }
         ],
-        "voices": {f"Voice {IMG_PAYLOAD}": f"## Head {SCRIPT_PAYLOAD}\n\nBody {IMG_PAYLOAD}"},
+        "voices": {
+            "hostile": {
+                "name": f"Voice {IMG_PAYLOAD}",
+                "title": f"Title {SCRIPT_PAYLOAD}",
+                "sections": [
+                    {"heading": f"Head {SCRIPT_PAYLOAD}", "paragraphs": [f"Body {IMG_PAYLOAD}."]}
+                ],
+            }
+        },
         "writer": "fixture",
     }
     created = datetime(2026, 3, 9, 8, 30, tzinfo=UTC)

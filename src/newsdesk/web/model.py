@@ -50,6 +50,22 @@ class RelatedIn(_In):
     published: datetime | None = None
 
 
+class SectionIn(_In):
+    heading: str = ""
+    paragraphs: tuple[str, ...] = ()
+
+
+class VoiceIn(_In):
+    """A voice as pipeline/voices.py stores it: sections of paragraphs (bullets: one list)."""
+
+    name: str
+    layout: Literal["sectioned", "bullets"] = "sectioned"
+    title: str = ""
+    sections: tuple[SectionIn, ...] = ()
+    coverage: float | None = None
+    unsupported: int | None = None
+
+
 class PayloadIn(_In):
     title: str
     paragraphs: tuple[str, ...]
@@ -58,7 +74,8 @@ class PayloadIn(_In):
     tags: tuple[str, ...] = ()
     related: tuple[RelatedIn, ...] = ()
     sentences: tuple[SentenceIn, ...] = ()
-    voices: dict[str, str] = {}
+    # Checked one by one in _voices: a voice that cannot be read must not hide the story.
+    voices: dict[str, object] = {}
     writer: str = ""
 
 
@@ -98,9 +115,31 @@ class VoiceBlock:
 
 
 @dataclass(frozen=True, slots=True)
+class VoiceSection:
+    heading: str  # "" for the bullets layout
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Voice:
-    name: str
-    blocks: tuple[VoiceBlock, ...]
+    key: str  # the voice file's name (casual, brief ...)
+    name: str  # its display name
+    title: str
+    sections: tuple[VoiceSection, ...]
+    bullets: bool = False
+    coverage: float | None = None  # share of the voice's facts kept (pipeline/voices.py)
+
+    @property
+    def blocks(self) -> tuple[VoiceBlock, ...]:
+        """Headings and paragraphs (or bullets) in reading order."""
+        return tuple(
+            block
+            for s in self.sections
+            for block in (
+                *([VoiceBlock(True, s.heading)] if s.heading else []),
+                *(VoiceBlock(False, p) for p in s.paragraphs),
+            )
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,20 +272,21 @@ def _paragraphs(payload: PayloadIn) -> tuple[tuple[Sentence, ...], ...]:
     return tuple(paragraphs)
 
 
-def _voice(name: str, text: str) -> Voice:
-    """Blank-line blocks; a block that is one `#`- or `**`-marked line is a heading."""
-    blocks = []
-    for block in re.split(r"\n\s*\n", text.strip()):
-        line = " ".join(block.split())
-        if not line:
+def _voices(payload: PayloadIn) -> tuple[Voice, ...]:
+    """The payload's voices that can be read; one that cannot is left out, not fatal."""
+    voices = []
+    for key, raw in payload.voices.items():
+        try:
+            voice = VoiceIn.model_validate(raw)
+        except ValidationError:
             continue
-        if "\n" not in block.strip() and (
-            line.startswith("#") or re.fullmatch(r"\*\*.+\*\*", line)
-        ):
-            blocks.append(VoiceBlock(True, line.lstrip("#").strip().strip("*").strip()))
-        else:
-            blocks.append(VoiceBlock(False, line))
-    return Voice(name, tuple(blocks))
+        sections = tuple(
+            VoiceSection(s.heading, s.paragraphs) for s in voice.sections if s.paragraphs
+        )
+        if sections:
+            bullets = voice.layout == "bullets"
+            voices.append(Voice(key, voice.name, voice.title, sections, bullets, voice.coverage))
+    return tuple(voices)
 
 
 def _group(links: Iterable[tuple[str, SourceLink]]) -> tuple[OutletSources, ...]:
@@ -297,7 +337,7 @@ def _view(
         paragraphs=_paragraphs(payload),
         tags=payload.tags,
         sources=_sources(payload, story, articles),
-        voices=tuple(_voice(name, text) for name, text in payload.voices.items()),
+        voices=_voices(payload),
         versions=tuple(
             VersionInfo(v.version, as_utc(v.created_at), v.published, v.reasons) for v in history
         ),

@@ -1,4 +1,5 @@
-"""`newsdesk publish`: the site as static files; `newsdesk export`: stories as house-layout text.
+"""`newsdesk publish`: the site as static files; `newsdesk export`: stories as house-layout text
+(each followed by its voices).
 
 The static site is rendered by the same templates as the served one. Links are relative, so
 it works from any path prefix or straight from disk; feeds carry absolute links only when a
@@ -8,7 +9,7 @@ base URL is given. Search needs a server, so the static pages have no search box
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from urllib.parse import quote
 
@@ -16,8 +17,8 @@ from newsdesk.layout import render_house
 from newsdesk.records import HouseArticle, RelatedArticle, StoryVersion
 from newsdesk.store import Store
 from newsdesk.web import feeds
-from newsdesk.web.api import CategoryOut, StoryList, detail_out, summary_out
-from newsdesk.web.model import PayloadIn, Site, load_site
+from newsdesk.web.api import CategoryOut, StoryList, detail_out, summary_out, voice_text
+from newsdesk.web.model import PayloadIn, Site, Voice, load_site
 from newsdesk.web.render import (
     INDEX,
     SITE_NAME,
@@ -30,6 +31,7 @@ from newsdesk.web.render import (
 )
 
 STATIC_FILES = ("site.css",)
+VOICE_RULE = "=== Voice: {name} ==="
 
 
 def _api_path(story_id: str) -> str:
@@ -121,12 +123,22 @@ def house_text(version: StoryVersion) -> str:
     )
 
 
-def export_text(store: Store, out: Path) -> int:
-    """One `<story id>.txt` per published story, the shown version in the seed-000 layout."""
+def export_text(store: Store, out: Path, *, voices: bool = True) -> int:
+    """One `<story id>.txt` per published story, the shown version in the seed-000 layout,
+    followed (with `voices`) by each of its voices after a rule line (`with_voices`)."""
     site = load_site(store)
     versions = {(v.story_id, v.version): v for v in store.versions()}
     out.mkdir(parents=True, exist_ok=True)
     for story in site.stories:
         text = house_text(versions[(story.id, story.version)])
+        if voices:
+            text = with_voices(text, story.voices)
         (out / f"{quote(story.id, safe='')}.txt").write_text(text, encoding="utf-8")
     return len(site.stories)
+
+
+def with_voices(house: str, voices: Sequence[Voice]) -> str:
+    """The house article, then each voice under a `=== Voice: Name ===` line: two blank
+    lines before each rule, one after, so the house part ends where the first rule starts."""
+    parts = [house, *(f"{VOICE_RULE.format(name=v.name)}\n\n{voice_text(v)}" for v in voices)]
+    return "\n\n\n".join(parts)

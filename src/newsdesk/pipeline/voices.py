@@ -1,0 +1,317 @@
+"""Voices next to the story: a rewrite is published only when the verifier passes it whole.
+
+    sources -> restyle (stages/restyle.py) -> verify the body against the sources
+    -> model sentences that fail go back to their facts' source sentences -> what still fails
+    is repaired or dropped (stages/verify.repair) -> verify again -> title and headings
+    through the same checks -> coverage of the voice's facts -> publish, or hold back
+
+Coverage is the share of the facts the voice is meant to carry (the whole fact sheet; for the
+brief, its five facts) that are still *present*: the sentence written from the fact is in the
+text, the verifier passed it, and it keeps every number, name and quotation of the fact.
+A rewrite is held back (with reasons) when coverage is below MIN_COVERAGE or any sentence,
+the title or a heading is left unsupported or contradicted. It never holds the story back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from newsdesk.checks.documents import Annotate, SourceDoc
+from newsdesk.checks.entities import Entity, spacy_entities
+from newsdesk.drafts import Fact
+from newsdesk.errors import NewsdeskError
+from newsdesk.layout import LayoutError
+from newsdesk.models.text import TextModel
+from newsdesk.records import Article
+from newsdesk.stages.restyle import Rewrite, missing_details, restyle
+from newsdesk.stages.rewording import Line
+from newsdesk.stages.verify import Verdict, Verification, hold_reasons, repair, verify
+from newsdesk.voices import Voice, load_voice
+from newsdesk.writing_rules import dice, stem_set
+
+MIN_COVERAGE = 0.9
+# What the verifier checks in a title or heading: a heading is no sentence, so "support"
+# (share of its words in one source sentence) and the judge say nothing about it.
+LABEL_CHECKS = frozenset({"numbers", "names", "quotes", "places", "titles"})
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedRewrite:
+    rewrite: Rewrite  # after repairs
+    verification: Verification  # of its body, after repairs
+    present: tuple[Fact, ...]  # carried facts still present (see the module docstring)
+    repairs: tuple[str, ...]  # what was changed or dropped, and why
+    reasons: tuple[str, ...]  # why it is held back; empty: it may be published
+    caught: int = 0  # sentences the first verification failed (before any repair)
+
+    @property
+    def coverage(self) -> float:
+        carried = self.rewrite.carried
+        return len(self.present) / len(carried) if carried else 0.0
+
+    @property
+    def missing(self) -> tuple[Fact, ...]:
+        return tuple(f for f in self.rewrite.carried if f not in self.present)
+
+    @property
+    def unsupported(self) -> int:
+        """Sentences the verifier did not pass (unsupported or contradicted)."""
+        return len(self.verification.failed)
+
+    @property
+    def published(self) -> bool:
+        return not self.reasons
+
+
+def source_docs(sources: Sequence[Article]) -> list[SourceDoc]:
+    return [SourceDoc(a.title, a.outlet, a.canonical_url, a.published, a.body) for a in sources]
+
+
+def restyle_checked(
+    sources: Sequence[Article],
+    voice: Voice | str,
+    model: TextModel | None,
+    judge: TextModel | None,
+    *,
+    now: datetime,
+    annotate: Annotate = spacy_entities,
+) -> CheckedRewrite:
+    """Restyle, verify, repair and measure: the rewrite and whether it may be published."""
+    voice = load_voice(voice) if isinstance(voice, str) else voice
+    docs = source_docs(sources)
+    annotate = remembering(annotate)
+    rewrite = restyle(sources, voice, model, now=now)
+    repairs: list[str] = []
+    verification = verify(docs, rewrite.body, judge=judge, annotate=annotate)
+    caught = len(verification.failed)
+    failed = _failed_lines(rewrite, verification)
+    if any(line.by_model and id(line) in failed for line in rewrite.lines):
+        # The cheapest repair that cannot invent anything: the fact's own source sentence.
+        rewrite = rewrite.map_lines(lambda x: _back_to_fact(x, failed, repairs))
+        # The judge has seen every sentence still here (source sentences it never needs to):
+        # the checks, which do depend on the neighbours, run again without it.
+        verification = verify(docs, rewrite.body, judge=None, annotate=annotate)
+        failed = _failed_lines(rewrite, verification)
+    if failed:
+        rewrite = _repaired(docs, rewrite, verification, model, annotate, repairs)
+        verification = verify(docs, rewrite.body, judge=None, annotate=annotate)
+    rewrite, label_reasons = _checked_labels(docs, rewrite, annotate, repairs)
+    present = _present(rewrite, verification)
+    checked = CheckedRewrite(rewrite, verification, present, tuple(repairs), (), caught)
+    reasons = [*_reasons(checked), *label_reasons]
+    return replace(checked, reasons=tuple(dict.fromkeys(reasons)))
+
+
+def remembering(annotate: Annotate) -> Annotate:
+    """`annotate` remembering each text's entities. One rewrite is verified against the same
+    sources up to four times, and tagging them is most of what a verification costs; a text's
+    entities do not depend on the texts tagged with it."""
+    seen: dict[str, tuple[Entity, ...]] = {}
+
+    def run(texts: Sequence[str]) -> list[tuple[Entity, ...]]:
+        new = [t for t in dict.fromkeys(texts) if t not in seen]
+        if new:
+            seen.update(zip(new, annotate(new), strict=True))
+        return [seen[t] for t in texts]
+
+    return run
+
+
+# -- sentences ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Check:
+    verdict: Verdict | None  # None: no checked sentence was matched to the line
+    problems: str = ""
+
+
+def _checks(rewrite: Rewrite, verification: Verification) -> dict[int, _Check]:
+    """The verifier's result for each line (by id): the worst of the sentences it holds."""
+    found: dict[int, _Check] = {id(x): _Check(None) for x in rewrite.lines}
+    for p, lines in enumerate(rewrite.paragraphs):
+        for sentence in (s for s in verification.sentences if s.paragraph == p):
+            owners = [x for x in lines if sentence.text in x.text or x.text in sentence.text]
+            if not owners:
+                stems = stem_set(sentence.text)
+                owners = [max(lines, key=lambda x: dice(stems, stem_set(x.text)))]
+            problems = "; ".join(str(problem) for problem in sentence.problems)
+            for line in owners:
+                if found[id(line)].verdict in (None, Verdict.SUPPORTED):
+                    found[id(line)] = _Check(sentence.verdict, problems)
+    return found
+
+
+def _failed_lines(rewrite: Rewrite, verification: Verification) -> dict[int, str]:
+    """Lines the verifier did not pass (by id), with its reasons."""
+    return {
+        key: check.problems
+        for key, check in _checks(rewrite, verification).items()
+        if check.verdict not in (None, Verdict.SUPPORTED)
+    }
+
+
+def _back_to_fact(line: Line, failed: dict[int, str], repairs: list[str]) -> Line:
+    if not line.by_model or id(line) not in failed:
+        return line
+    repairs.append(f"{failed[id(line)]}: used the source sentence for {line.text[:70]!r}")
+    return Line(line.fact.text, line.fact, by_model=False)
+
+
+def _repaired(
+    docs: Sequence[SourceDoc],
+    rewrite: Rewrite,
+    verification: Verification,
+    model: TextModel | None,
+    annotate: Annotate,
+    repairs: list[str],
+) -> Rewrite:
+    """Source sentences the verifier still fails (a quote whose speaker the new order hides,
+    say): rewritten from their evidence by the model when it passes the checks, else dropped."""
+    changes = repair(docs, verification, model=model, annotate=annotate).changes
+    by_text = {c.original: c for c in changes}
+
+    def change(line: Line) -> Line | None:
+        hit = next((c for text, c in by_text.items() if text in line.text), None)
+        if hit is None:
+            return line
+        if hit.replacement is None:
+            repairs.append(f"dropped {line.text[:80]!r}: {hit.reason}")
+            return None
+        repairs.append(f"rewritten {line.text[:80]!r}: {hit.reason}")
+        return Line(line.text.replace(hit.original, hit.replacement), line.fact, by_model=True)
+
+    return rewrite.map_lines(change)
+
+
+def _present(rewrite: Rewrite, verification: Verification) -> tuple[Fact, ...]:
+    checks = _checks(rewrite, verification)
+    kept = [
+        x.fact
+        for x in rewrite.lines
+        if checks[id(x)].verdict is Verdict.SUPPORTED and not missing_details(x.text, x.fact.text)
+    ]
+    return tuple(f for f in rewrite.carried if f in kept)
+
+
+# -- title and headings ------------------------------------------------------------------------
+
+
+def label_problems(
+    docs: Sequence[SourceDoc], labels: Sequence[str], annotate: Annotate = spacy_entities
+) -> list[list[str]]:
+    """For each title or heading, what the verifier's fact checks (numbers, names, quotes,
+    places, people's titles) find wrong in it."""
+    if not labels:
+        return []
+    checked = verify(docs, "\n\n".join(labels), judge=None, annotate=annotate)
+    found: list[list[str]] = [[] for _ in labels]
+    for sentence in checked.sentences:
+        if sentence.paragraph < len(found):
+            found[sentence.paragraph] += [
+                str(p) for p in sentence.problems if p.check in LABEL_CHECKS
+            ]
+    return found
+
+
+def _checked_labels(
+    docs: Sequence[SourceDoc], rewrite: Rewrite, annotate: Annotate, repairs: list[str]
+) -> tuple[Rewrite, list[str]]:
+    """Title and headings through the verifier; a failing one is replaced by our code's
+    (built from the facts), and one that fails even so is a reason to hold back."""
+    headings = [s.heading for s in rewrite.sections if s.heading]
+    problems = label_problems(docs, [rewrite.title, *headings], annotate)
+    if not any(problems):
+        return rewrite, []
+    title = rewrite.title
+    if problems[0]:
+        repairs.append(f"title {title!r}: {'; '.join(problems[0])}; our title used")
+        title = rewrite.fallback_title
+    sections, found = [], iter(problems[1:])
+    for section in rewrite.sections:
+        wrong = next(found) if section.heading else []
+        if wrong and section.heading != section.fallback and section.fallback:
+            repairs.append(f"heading {section.heading!r}: {'; '.join(wrong)}; our heading used")
+            section = replace(section, heading=section.fallback, heading_by_model=False)
+        sections.append(section)
+    fixed = replace(rewrite, title=title, sections=tuple(sections))
+    labels = [fixed.title, *[s.heading for s in sections if s.heading]]
+    again = label_problems(docs, labels, annotate)
+    reasons = [f"{text!r}: {'; '.join(p)}" for text, p in zip(labels, again, strict=True) if p]
+    return fixed, reasons
+
+
+# -- holding back --------------------------------------------------------------------------------
+
+
+def _reasons(checked: CheckedRewrite) -> list[str]:
+    reasons = hold_reasons(checked.verification, min_supported_ratio=1.0)
+    reasons += [
+        f"unsupported after repair: {s.text[:80]!r}"
+        for s in checked.verification.sentences
+        if s.verdict is Verdict.UNSUPPORTED
+    ]
+    if checked.coverage < MIN_COVERAGE:
+        lost = "; ".join(f.text[:50] for f in checked.missing[:3])
+        reasons.append(
+            f"keeps {checked.coverage:.0%} of its {len(checked.rewrite.carried)} facts "
+            f"(minimum {MIN_COVERAGE:.0%}); missing: {lost}"
+        )
+    try:
+        checked.rewrite.text  # noqa: B018 - rendering is the layout check
+    except LayoutError as exc:
+        reasons.append(f"layout: {exc}")
+    return reasons
+
+
+def voice_payload(checked: CheckedRewrite) -> dict[str, Any]:
+    """What a story version's payload keeps of a published voice (web/model.py reads it)."""
+    rewrite = checked.rewrite
+    sentences = checked.verification.sentences
+    return {
+        "name": rewrite.voice.name,
+        "layout": rewrite.voice.layout,
+        "title": rewrite.title,
+        "sections": [
+            {"heading": s.heading, "paragraphs": list(s.paragraphs)}
+            for s in rewrite.layout.sections
+        ],
+        "text": rewrite.text,
+        "coverage": round(checked.coverage, 3),
+        "facts": len(rewrite.carried),
+        "sentences": len(sentences),
+        "unsupported": checked.unsupported,
+        "caught": checked.caught,
+        "writer": rewrite.writer,
+        "seconds": round(rewrite.seconds, 2),
+        "repairs": list(checked.repairs),
+    }
+
+
+def write_voices(
+    sources: Sequence[Article],
+    voices: Sequence[str],
+    model: TextModel | None,
+    judge: TextModel | None,
+    *,
+    now: datetime,
+) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """The published voices of a story (key -> payload) and notes on those held back. A voice
+    that fails is left out; it never holds the story back."""
+    published: dict[str, dict[str, Any]] = {}
+    notes: list[str] = []
+    annotate = remembering(spacy_entities)  # the sources are tagged once for all voices
+    for key in voices:
+        try:
+            checked = restyle_checked(sources, key, model, judge, now=now, annotate=annotate)
+        except NewsdeskError as exc:
+            notes.append(f"voice {key}: not written: {exc}")
+            continue
+        if checked.published:
+            published[key] = voice_payload(checked)
+        else:
+            notes.append(f"voice {key}: held back: {'; '.join(checked.reasons)}")
+    return published, notes

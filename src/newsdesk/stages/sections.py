@@ -1,0 +1,256 @@
+"""Part of the restyle stage: which facts go in which section, and headings our code can vouch for.
+
+All deterministic: the model later only rewords a section's facts (and, for voices without
+fixed headings, proposes a heading that `heading_problem` must accept). Facts come from the
+same fact sheet the house article is written from (stages/factsheet.py), so a voice says what
+the house article says, in another order and tone.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from newsdesk.drafts import Fact
+from newsdesk.text import STOPWORDS, content_words, words
+from newsdesk.voices import Voice
+from newsdesk.writing_rules import (
+    Evidence,
+    is_clickbait,
+    looks_like_instruction,
+    numbers_in,
+    stem,
+    title_case,
+)
+
+FACTS_PER_SECTION = 2.5  # long-form voices: about the seed's two to three sentences a section
+MAX_PARAGRAPH_FACTS = 3  # a section with more facts is told in two paragraphs
+MAX_HEADING_WORDS = 7
+LEAD_WORDS = 75  # the lead section takes the runner-up only while it stays this short
+
+_CALENDAR = (
+    "monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april"
+    "|may|june|july|august|september|october|november|december"
+)
+# Cue words that put a fact under a fixed heading (voice files name the role, not the words).
+_CUES: dict[str, re.Pattern[str]] = {
+    "next": re.compile(
+        r"\b(?:will|plans?|planned|expected|due\s+to|next|upcoming|scheduled|is\s+set\s+to"
+        r"|aims?\s+to|intends?|later\s+this|in\s+the\s+coming|from\s+next)\b",
+        re.IGNORECASE,
+    ),
+    "why": re.compile(
+        r"\b(?:because|due\s+to|as\s+a\s+result|means?|meaning|could|might|risks?|threat"
+        r"|concerns?|warn(?:s|ed)?|impact|affect(?:s|ed)?|first\s+time|record|so\s+that)\b",
+        re.IGNORECASE,
+    ),
+    "quotes": re.compile(r"[\"“”]"),
+    "when": re.compile(
+        rf"\b(?:{_CALENDAR}|yesterday|today|tonight|morning|afternoon|evening|overnight"
+        r"|\d{1,2}:\d{2}|(?:19|20)\d{2})\b",
+        re.IGNORECASE,
+    ),
+    # A preposition of place before a capitalised word ("in Dunmere", "off Port Avalen").
+    "where": re.compile(
+        rf"\b(?:in|at|near|off|outside|across|into|from)\s+(?:the\s+)?(?!(?i:{_CALENDAR})s?\b)"
+        r"[A-Z][a-z]"
+    ),
+    # Someone named acting or speaking: two capitalised words in a row, not opening the fact.
+    "who": re.compile(r"(?<=\s)[A-Z][a-z]+\s+[A-Z][a-z]+"),
+}
+_PRIORITY = ("next", "why", "quotes", "when", "who", "where")
+
+# Words a heading may use though no fact does: they frame a section, they claim nothing.
+_FRAMING_TEXT = """latest news story update updates detail details background context reaction
+    reactions response responses happen happened happens next why matters matter how who what
+    when where numbers figures big picture bottom line key facts fact scene timeline inside look
+    closer meanwhile quick recap wrap summary behind ahead road comes coming"""
+
+
+@dataclass(frozen=True, slots=True)
+class SectionPlan:
+    heading: str  # fixed by the voice, or "" for the model to propose
+    facts: tuple[Fact, ...]
+
+    @property
+    def paragraphs(self) -> tuple[tuple[Fact, ...], ...]:
+        """One paragraph, or two halves when the section holds more than three facts."""
+        if len(self.facts) <= MAX_PARAGRAPH_FACTS:
+            return (self.facts,)
+        half = math.ceil(len(self.facts) / 2)
+        return (self.facts[:half], self.facts[half:])
+
+
+def carried_facts(voice: Voice, facts: Sequence[Fact]) -> tuple[Fact, ...]:
+    """The facts this voice is meant to tell, the ones its coverage is measured on: the whole
+    fact sheet, or (the brief) its best `voice.facts` (the sheet is ordered best first)."""
+    return tuple(facts[: voice.facts] if voice.facts else facts)
+
+
+def plan_sections(voice: Voice, facts: Sequence[Fact]) -> tuple[SectionPlan, ...]:
+    """The sections of `voice` and the facts each tells, every carried fact exactly once."""
+    carried = carried_facts(voice, facts)
+    if not carried:
+        return ()
+    lead = _lead(carried)
+    rest = sorted(carried[len(lead) :], key=lambda f: (f.position, -f.score))
+    if voice.layout == "bullets":
+        return (SectionPlan("", (*lead, *rest)),)
+    if voice.sections:
+        return _fixed(voice, lead, rest)
+    wanted = round(len(carried) / FACTS_PER_SECTION)
+    count = min(len(carried), max(voice.min_sections, min(voice.max_sections, wanted)))
+    if len(lead) > 1 and count > len(carried) - 1:
+        rest, lead = [*lead[1:], *rest], lead[:1]  # too few facts to spend two on the lead
+    chunks = _chunks(rest, count - 1)
+    return tuple(SectionPlan("", tuple(chunk)) for chunk in [lead, *chunks] if chunk)
+
+
+def _lead(facts: Sequence[Fact]) -> list[Fact]:
+    """The best fact, plus the runner-up when it also opened its article (as the house
+    article's lead paragraph)."""
+    lead = [facts[0]]
+    short = facts[0].word_count + facts[1].word_count <= LEAD_WORDS if len(facts) > 1 else False
+    if len(facts) > 2 and facts[1].position < 0.3 and short:
+        lead.append(facts[1])
+    return lead
+
+
+def _fixed(voice: Voice, lead: list[Fact], rest: list[Fact]) -> tuple[SectionPlan, ...]:
+    """Each fact under the fixed heading whose cue it matches (the emptier one on a tie),
+    else under the catch-all ("rest", else the lead's); headings with no fact are left out."""
+    takes = {s.takes: s.heading for s in voice.sections}
+    catch_all = takes.get("rest") or takes["lead"]
+    placed: dict[str, list[Fact]] = {s.heading: [] for s in voice.sections}
+    placed[takes["lead"]].extend(lead)
+    for fact in rest:
+        roles = [r for r in _PRIORITY if r in takes and _CUES[r].search(fact.text)]
+        heading = min((takes[r] for r in roles), key=lambda h: len(placed[h]), default=catch_all)
+        placed[heading].append(fact)
+    return tuple(
+        SectionPlan(s.heading, tuple(placed[s.heading]))
+        for s in voice.sections
+        if placed[s.heading]
+    )
+
+
+def _chunks(facts: list[Fact], parts: int) -> list[list[Fact]]:
+    """Split in order into `parts` runs of similar word count, none empty."""
+    out: list[list[Fact]] = []
+    remaining = list(facts)
+    for left in range(min(parts, len(remaining)), 0, -1):
+        if left == 1:
+            out.append(remaining)
+            break
+        target = sum(f.word_count for f in remaining) / left
+        run = [remaining.pop(0)]
+        while len(remaining) > left - 1:
+            size = sum(f.word_count for f in run)
+            if abs(size + remaining[0].word_count - target) >= abs(size - target):
+                break
+            run.append(remaining.pop(0))
+        out.append(run)
+    return out
+
+
+# -- headings ----------------------------------------------------------------------------------
+
+
+def clean_heading(text: str) -> str:
+    """A proposed heading without markup, quotes and closing punctuation, in one line."""
+    line = " ".join(text.replace("**", " ").split()).strip(" #*:-–—\"'“”‘’")
+    return line.rstrip(".!?;,").strip()
+
+
+def heading_problem(
+    heading: str, facts: Sequence[Fact], earlier: Sequence[str], evidence: Evidence
+) -> str | None:
+    """Why a model's heading cannot stand over this section, or None. A heading claims
+    nothing the section does not tell: its numbers and words must all be the section's own
+    (a few framing words like "what's next" aside), so "Former President" cannot appear over
+    facts that only say "President"."""
+    n = len(heading.split())
+    if not 1 <= n <= MAX_HEADING_WORDS or len(heading) > 60:
+        return f"a heading of {n} words"
+    if any(heading.casefold() == e.casefold() for e in earlier):
+        return "repeats an earlier heading"
+    if looks_like_instruction(heading) or is_clickbait(heading):
+        return "reads like an instruction or clickbait"
+    if tainted := evidence.tainted_words(heading):
+        return f"repeats an instruction planted in a source: {', '.join(tainted)}"
+    text = " ".join(f.text for f in facts)
+    if extra := numbers_in(heading) - numbers_in(text):
+        return f"numbers not in this section: {', '.join(sorted(extra))}"
+    own = {stem(w) for w in content_words(text)}
+    if foreign := [w for w in content_words(heading) if stem(w) not in own | _FRAMING_STEMS]:
+        return f"words not in this section: {', '.join(foreign)}"
+    return None
+
+
+_FRAMING_STEMS = frozenset(stem(w) for w in _FRAMING_TEXT.split())
+
+
+def fallback_heading(facts: Sequence[Fact], earlier: Sequence[str]) -> str:
+    """A heading built from the section's own words, none an earlier heading used: a full
+    name ("Rasmus Keel"), else a phrase ("Main Interest Rate"), else a one-word name."""
+    used = " ".join(earlier).casefold()
+    names = _names(facts)
+    phrases = [title_case(p) for p in _phrases(facts)]
+    full = [n for n in names if len(n.split()) > 1]
+    for heading in [*full, *phrases, *names]:
+        if heading.casefold() not in used:
+            return heading
+    taken = {e.casefold() for e in earlier}
+    return next((h for h in _SPARE if h.casefold() not in taken), _SPARE[-1])
+
+
+def _phrases(facts: Sequence[Fact]) -> list[str]:
+    """Runs of two or three lower-case content words ("main interest rate"), in text order."""
+    found: list[str] = []
+    for fact in facts:
+        run: list[str] = []
+        for word in [*words(fact.text), "X"]:
+            if word.isalpha() and word.islower() and word not in STOPWORDS and len(word) > 2:
+                run.append(word)
+                continue
+            if len(run) >= 2:
+                found.append(" ".join(run[:3]))
+            run = []
+    return found
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*|[^\sA-Za-z0-9]")
+_SPARE = ("More Details", "Further Details", "Also in the Story", "And Finally")
+
+
+def _names(facts: Sequence[Fact]) -> list[str]:
+    """Runs of 1-4 capitalised words ("of" may join two) in the facts, without days and
+    months. A fact's first word counts only when a capitalised word follows it."""
+    found: list[str] = []
+    for fact in facts:
+        # Punctuation is kept as tokens so a run stops at it ("Halvard Capital, Lumora").
+        tokens = [w.removesuffix("'s").removesuffix("’s") for w in _TOKEN.findall(fact.text)]
+        run: list[str] = []
+        for i, word in enumerate([*tokens, "x"]):
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else "x"
+            if _capital(word) and (i > 0 or _capital(nxt)):
+                run.append(word)
+                continue
+            if word == "of" and run and _capital(nxt):
+                run.append(word)
+                continue
+            if run and len(run) <= 4:
+                found.append(" ".join(run))
+            run = []
+    return list(dict.fromkeys(found))
+
+
+def _capital(word: str) -> bool:
+    return (
+        len(word) > 1
+        and word[0].isupper()
+        and word.lower() not in STOPWORDS
+        and not _CUES["when"].fullmatch(word.rstrip("s"))
+    )

@@ -1,0 +1,199 @@
+"""The voice text layout (seed 001), the voice files, section plans and heading checks.
+
+No model, no spaCy: everything here is our own deterministic code.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newsdesk.drafts import Fact, SourceRef
+from newsdesk.errors import ConfigError
+from newsdesk.layout import LayoutError
+from newsdesk.settings import Settings, load_settings
+from newsdesk.stages.restyle import restyle
+from newsdesk.stages.sections import clean_heading, fallback_heading, heading_problem
+from newsdesk.voice_layout import Section, VoiceText, parse_voice, render_voice
+from newsdesk.voices import load_voice, voice_names
+from newsdesk.writing_rules import Evidence
+from test_write import demo_articles
+
+SEED_001 = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "001_f255e5f3d29ac5a7.txt"
+NOW = datetime(2026, 3, 5, 12, 30, tzinfo=UTC)
+
+GOLDEN = VoiceText(
+    "Harbour Ferry Runs Aground off Port Avalen",
+    (
+        Section("What Happened", ("The ferry ran aground at 06:10.", "Nobody was hurt.")),
+        Section("What's Next", ("An inquiry opens on Monday.",)),
+    ),
+)
+GOLDEN_TEXT = (
+    "Harbour Ferry Runs Aground off Port Avalen\n\nWhat Happened\n\n"
+    "The ferry ran aground at 06:10.\n\nNobody was hurt.\n\nWhat's Next\n\n"
+    "An inquiry opens on Monday."
+)
+BRIEF = VoiceText("Ferry Aground", (Section("", ("One fact.", "Two facts.")),), bullets=True)
+
+
+# -- layout ------------------------------------------------------------------------------------
+
+
+def test_golden_layout_written_and_read_back_exactly() -> None:
+    assert render_voice(GOLDEN) == GOLDEN_TEXT
+    assert parse_voice(GOLDEN_TEXT) == GOLDEN
+    assert render_voice(BRIEF) == "Ferry Aground\n\n- One fact.\n- Two facts."
+    assert parse_voice(render_voice(BRIEF)) == BRIEF
+
+
+@pytest.mark.skipif(not SEED_001.exists(), reason="../shared/seeds not present")
+def test_seed_001_reads_as_title_and_sections_and_round_trips() -> None:
+    text = SEED_001.read_text(encoding="utf-8")
+    seed = parse_voice(text)
+    assert seed.title.startswith("Putin Praises North Korean Troops in Kursk")
+    # Counted in the file: 8 headings, each over one paragraph.
+    assert [s.heading for s in seed.sections][:2] == [
+        "Global News Drama Unfolds",
+        "Putin's Praise from the Kremlin",
+    ]
+    assert len(seed.sections) == 8
+    assert all(len(s.paragraphs) == 1 for s in seed.sections)
+    assert render_voice(seed) == text
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        VoiceText("Title", (Section("A heading.", ("Text.",)),)),  # ends like a sentence
+        VoiceText("Title", (Section("Heading", ("Reads like a heading",)),)),
+        VoiceText("Title", (Section("Heading", ()),)),
+        VoiceText("Two\nlines", (Section("Heading", ("Text.",)),)),
+        VoiceText("Title", ()),
+        VoiceText("Title", (Section("Heading", ("A.",)),), bullets=True),
+    ],
+)
+def test_text_that_would_not_read_back_is_refused(bad: VoiceText) -> None:
+    with pytest.raises(LayoutError):
+        render_voice(bad)
+
+
+@pytest.mark.parametrize(
+    "text", ["Title only", "Title\n\nA paragraph before any heading.", "T\n\nHeading\n\nH2"]
+)
+def test_parse_says_what_does_not_fit(text: str) -> None:
+    with pytest.raises(LayoutError):
+        parse_voice(text)
+
+
+_WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzAEIOU'", min_size=1, max_size=9)
+_HEADING = st.lists(_WORD, min_size=1, max_size=6).map(" ".join)
+_PARAGRAPH = st.lists(_WORD, min_size=1, max_size=30).map(lambda w: " ".join(w) + ".")
+
+
+@given(
+    title=_HEADING,
+    sections=st.lists(
+        st.tuples(_HEADING, st.lists(_PARAGRAPH, min_size=1, max_size=2)), min_size=1, max_size=8
+    ),
+)
+def test_any_sectioned_text_round_trips(title: str, sections: list[tuple[str, list[str]]]) -> None:
+    text = VoiceText(title, tuple(Section(h, tuple(p)) for h, p in sections))
+    assert parse_voice(render_voice(text)) == text
+
+
+# -- voices as data ----------------------------------------------------------------------------
+
+
+def test_every_voice_file_loads() -> None:
+    assert {"casual", "explainer", "brief", "five-ws", "plain"} <= set(voice_names())
+    for key in voice_names():
+        voice = load_voice(key)
+        assert voice.key == key and voice.name and voice.prompt_instructions
+    assert load_voice("brief").layout == "bullets" and load_voice("brief").facts == 5
+    assert [s.heading for s in load_voice("five-ws").sections] == [
+        "Who",
+        "What",
+        "When",
+        "Where",
+        "Why",
+    ]
+    assert (load_voice("casual").min_sections, load_voice("casual").max_sections) == (5, 8)
+    with pytest.raises(ConfigError, match="choose one of"):
+        load_voice("pirate")
+
+
+def test_voices_setting_is_checked_against_the_files() -> None:
+    assert Settings().voices == ("brief",)
+    env = {"NEWSDESK_VOICES": "casual,brief,casual"}
+    assert load_settings(environ=env).voices == ("casual", "brief")
+    assert load_settings(environ={"NEWSDESK_VOICES": ""}).voices == ()
+    with pytest.raises(ConfigError, match="unknown voice 'pirate'"):
+        load_settings(environ={"NEWSDESK_VOICES": "pirate"})
+
+
+# -- the layout of every voice, without a model ------------------------------------------------
+
+
+@pytest.mark.parametrize("voice", ["casual", "explainer", "brief", "five-ws", "plain"])
+@pytest.mark.parametrize("story", ["rate-hold", "kellsby-library"])
+def test_every_voice_lays_out_every_fact_once_without_a_model(voice: str, story: str) -> None:
+    rewrite = restyle(demo_articles(story), voice, None, now=NOW)
+    spec = rewrite.voice
+    layout = parse_voice(rewrite.text)
+    assert layout == rewrite.layout
+    told = [line.fact for line in rewrite.lines]
+    assert told == [line.fact for line in rewrite.lines if not line.by_model]
+    assert sorted(map(id, told)) == sorted(map(id, rewrite.carried))  # each carried fact once
+    if spec.layout == "bullets":
+        assert layout.bullets and len(layout.sections[0].paragraphs) == 5
+        return
+    assert all(1 <= len(s.paragraphs) <= 2 for s in layout.sections)
+    most = min(spec.max_sections, len(rewrite.carried))
+    if spec.sections:  # fixed headings, in the voice's order, empty ones left out
+        order = [s.heading for s in spec.sections]
+        shown = [s.heading for s in layout.sections]
+        assert shown == [h for h in order if h in shown] and len(shown) >= spec.min_sections
+    else:
+        assert min(spec.min_sections, len(rewrite.carried)) <= len(layout.sections) <= most
+        assert len({s.heading.casefold() for s in layout.sections}) == len(layout.sections)
+
+
+# -- headings ----------------------------------------------------------------------------------
+
+
+def _fact(text: str) -> Fact:
+    return Fact(text, SourceRef(0, 0), "Test Wire", 1.0)
+
+
+FACTS = [
+    _fact("U.S. President Donald Trump met Volodymyr Zelenskyy in Vatican City on Saturday."),
+    _fact("About 4,000 troops were killed or wounded, South Korea said."),
+]
+EVIDENCE = Evidence.of([f.text for f in FACTS])
+
+
+@pytest.mark.parametrize(
+    ("heading", "problem"),
+    [
+        ("Former President Trump in Vatican City", "words not in this section: former"),
+        ("5,000 Troops Lost", "numbers not in this section: 5000"),
+        ("A Heading That Goes On and On for Far Too Many Words", "a heading of 12 words"),
+        ("Trump Meets Zelenskyy", "words not in this section: meets"),
+        ("President Trump", "repeats an earlier heading"),
+    ],
+)
+def test_heading_claims_nothing_the_section_does_not_tell(heading: str, problem: str) -> None:
+    assert heading_problem(heading, FACTS, ["President Trump"], EVIDENCE) == problem
+
+
+def test_good_headings_pass_and_fallbacks_come_from_the_facts() -> None:
+    for heading in ("Trump and Zelenskyy in Vatican City", "What's Next for the Troops"):
+        assert heading_problem(heading, FACTS, [], EVIDENCE) is None
+    assert clean_heading('## **"Troops Killed or Wounded."**') == "Troops Killed or Wounded"
+    assert fallback_heading(FACTS, []) == "President Donald Trump"
+    assert fallback_heading(FACTS, ["President Donald Trump"]) == "Volodymyr Zelenskyy"
