@@ -28,11 +28,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from newsdesk.checks.entities import spacy_entities
-from newsdesk.demo import load_world
+from newsdesk.demo import load_world, story_articles
 from newsdesk.models.factory import text_model
 from newsdesk.models.text import TextModel
 from newsdesk.pipeline.voices import CheckedRewrite, remembering, restyle_checked
-from newsdesk.records import Article
+from newsdesk.records import Article, ItemStatus
 from newsdesk.settings import Settings
 from newsdesk.voices import voice_names
 
@@ -41,21 +41,7 @@ NOW = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
 
 
 def demo_sources(story_id: str) -> list[Article]:
-    world = load_world()
-    return [
-        Article(
-            url=a.path,
-            canonical_url=a.path,
-            outlet=world.outlet(a.outlet).name,
-            title=a.title,
-            authors=a.authors,
-            published=a.published,
-            body=a.body,
-            lang="en",
-        )
-        for a in world.articles_in(story_id)
-        if not a.paywalled
-    ]
+    return [a for a in story_articles(story_id) if a.status is ItemStatus.OK]
 
 
 def load() -> str:

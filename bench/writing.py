@@ -31,14 +31,13 @@ from typing import Any
 import llama_cpp
 from pydantic import BaseModel
 
-from newsdesk.demo import load_world
+from newsdesk.demo import story_articles
 from newsdesk.drafts import Draft
 from newsdesk.layout import render_house
 from newsdesk.models.factory import text_model
 from newsdesk.models.llama import LlamaModel
 from newsdesk.models.text import Completion, Prompt
 from newsdesk.pipeline.writing import checked_body
-from newsdesk.records import Article, ItemStatus
 from newsdesk.settings import Settings
 from newsdesk.stages.verify import Verdict
 from newsdesk.stages.write import Headline, write_story
@@ -86,24 +85,6 @@ class Timed:
         return completion
 
 
-def demo_sources(story_id: str) -> list[Article]:
-    world = load_world()
-    return [
-        Article(
-            url=a.path,
-            canonical_url=a.path,
-            outlet=world.outlet(a.outlet).name,
-            title=a.title,
-            authors=a.authors,
-            published=a.published,
-            body=a.body,
-            lang="en",
-            status=ItemStatus.PAYWALL if a.paywalled else ItemStatus.OK,
-        )
-        for a in world.articles_in(story_id)
-    ]
-
-
 def rate(tokens: float, ms: float) -> float:
     return tokens / (ms / 1000) if ms > 0 else 0.0
 
@@ -120,7 +101,7 @@ def write_all(
     for story in stories:
         first = len(timed.calls)
         started = time.perf_counter()
-        sources = demo_sources(story)
+        sources = story_articles(story)
         draft = write_story(sources, timed, now=datetime.now(UTC))
         seconds = time.perf_counter() - started
         calls = timed.calls[first:]

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from newsdesk.checks.entities import spacy_entities
 from newsdesk.cli.main import app
-from newsdesk.demo import load_world
+from newsdesk.demo import load_world, story_articles
 from newsdesk.layout import parse_house
 from newsdesk.models.fake import FakeModel
 from newsdesk.models.text import Prompt
@@ -33,7 +33,7 @@ from newsdesk.voice_layout import parse_voice
 from newsdesk.voices import voice_names
 from newsdesk.web import create_app, export_text
 from newsdesk.web.fixtures import fill_store
-from test_write import NOW, demo_articles
+from test_write import NOW
 
 VOICES = ("casual", "explainer", "brief", "five-ws", "plain")
 # spaCy tags each source once for the whole module (a text's entities do not change).
@@ -46,7 +46,7 @@ def checked(sources: list[Article], voice: str, model: FakeModel | None = None) 
 
 
 def usable(story_id: str) -> list[Article]:
-    return [a for a in demo_articles(story_id) if a.status is ItemStatus.OK]
+    return [a for a in story_articles(story_id) if a.status is ItemStatus.OK]
 
 
 def _facts(prompt: Prompt) -> list[str]:

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from newsdesk.demo import story_articles
 from newsdesk.drafts import Fact, SourceRef
 from newsdesk.errors import ConfigError
 from newsdesk.layout import LayoutError
@@ -21,7 +22,6 @@ from newsdesk.stages.sections import clean_heading, fallback_heading, heading_pr
 from newsdesk.voice_layout import Section, VoiceText, parse_voice, render_voice
 from newsdesk.voices import load_voice, voice_names
 from newsdesk.writing_rules import Evidence
-from test_write import demo_articles
 
 SEED_001 = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "001_f255e5f3d29ac5a7.txt"
 NOW = datetime(2026, 3, 5, 12, 30, tzinfo=UTC)
@@ -142,7 +142,7 @@ def test_voices_setting_is_checked_against_the_files() -> None:
 @pytest.mark.parametrize("voice", ["casual", "explainer", "brief", "five-ws", "plain"])
 @pytest.mark.parametrize("story", ["rate-hold", "kellsby-library"])
 def test_every_voice_lays_out_every_fact_once_without_a_model(voice: str, story: str) -> None:
-    rewrite = restyle(demo_articles(story), voice, None, now=NOW)
+    rewrite = restyle(story_articles(story), voice, None, now=NOW)
     spec = rewrite.voice
     layout = parse_voice(rewrite.text)
     assert layout == rewrite.layout

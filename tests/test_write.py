@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import BaseModel
 
-from newsdesk.demo import load_world
+from newsdesk.demo import load_world, story_articles
 from newsdesk.drafts import Draft
 from newsdesk.errors import ModelError
 from newsdesk.layout import parse_house_file, render_house
@@ -32,24 +32,6 @@ from newsdesk.writing_rules import CATEGORIES, looks_like_instruction, near_iden
 
 NOW = datetime(2026, 3, 5, 12, 30, 15, 999, tzinfo=UTC)
 INJECTED = ("tripled", "strong buy", "analyst")
-
-
-def demo_articles(story_id: str) -> list[Article]:
-    world = load_world()
-    return [
-        Article(
-            url=a.path,
-            canonical_url=a.path,
-            outlet=world.outlet(a.outlet).name,
-            title=a.title,
-            authors=a.authors,
-            published=a.published,
-            body=a.body,
-            lang="en",
-            status=ItemStatus.PAYWALL if a.paywalled else ItemStatus.OK,
-        )
-        for a in world.articles_in(story_id)
-    ]
 
 
 def multi_outlet_stories() -> list[str]:
@@ -87,7 +69,7 @@ def assert_house_article(draft: Draft, sources: list[Article]) -> None:
 
 @pytest.mark.parametrize("story_id", multi_outlet_stories())
 def test_extractive_writer_on_every_multi_outlet_demo_story(story_id: str) -> None:
-    sources = demo_articles(story_id)
+    sources = story_articles(story_id)
     draft = write_story(sources, None, now=NOW)
     assert_house_article(draft, sources)
     assert draft.writer == "extractive"
@@ -102,7 +84,7 @@ def test_extractive_writer_on_every_multi_outlet_demo_story(story_id: str) -> No
 
 
 def test_syndicated_copies_are_read_once_and_all_listed() -> None:
-    sources = demo_articles("rate-hold")
+    sources = story_articles("rate-hold")
     copies = {i for i, s in enumerate(sources) if s.body == sources[0].body and i}
     assert copies  # the demo syndicates Meridian Wire's story
     draft = write_story(sources, None, now=NOW)
@@ -115,7 +97,7 @@ def test_syndicated_copies_are_read_once_and_all_listed() -> None:
 
 
 def test_fact_sheet_is_bounded_and_ranked() -> None:
-    draft = write_story(demo_articles("ferry-aground"), None, now=NOW)
+    draft = write_story(story_articles("ferry-aground"), None, now=NOW)
     assert 250 <= sum(f.word_count for f in draft.facts) <= 400
     assert draft.facts[0].score == max(f.score for f in draft.facts)
     assert len({f.outlet for f in draft.facts}) >= 3  # written from several outlets
@@ -123,7 +105,7 @@ def test_fact_sheet_is_bounded_and_ranked() -> None:
 
 
 def test_single_source_story_still_gets_three_tags() -> None:
-    draft = write_story(demo_articles("tax-app-outage"), None, now=NOW)
+    draft = write_story(story_articles("tax-app-outage"), None, now=NOW)
     assert len(draft.article.tags) == 3
     assert len(draft.article.related) == 1
 
@@ -131,7 +113,7 @@ def test_single_source_story_still_gets_three_tags() -> None:
 def test_no_sources_or_nothing_usable_is_an_error() -> None:
     with pytest.raises(ValueError, match="at least one"):
         write_story([], None, now=NOW)
-    empty = demo_articles("tax-app-outage")[0]
+    empty = story_articles("tax-app-outage")[0]
     stub = Article(empty.url, empty.url, "X", "T", (), None, "Too short. Really.", None)
     with pytest.raises(WritingError):
         write_story([stub], None, now=NOW)
@@ -152,7 +134,7 @@ def parrot_injection(prompt: Prompt, schema: type[BaseModel] | None) -> str:
 def test_injected_instruction_never_reaches_prompt_or_article(
     responder: Callable[[Prompt, type[BaseModel] | None], str] | None,
 ) -> None:
-    sources = demo_articles("lumora-factory")
+    sources = story_articles("lumora-factory")
     assert any("ignore previous instructions" in s.body.lower() for s in sources)
     model = FakeModel(responder) if responder else None
     draft = write_story(sources, model, now=NOW)
@@ -172,7 +154,7 @@ def test_injected_instruction_never_reaches_prompt_or_article(
 
 
 # Source sentences no paragraph of the ferry story uses: true, yet padding.
-PADDING = " ".join(split_sentences(demo_articles("ferry-aground")[1].body)[2:7])
+PADDING = " ".join(split_sentences(story_articles("ferry-aground")[1].body)[2:7])
 
 
 def facts_of(prompt: Prompt) -> str:
@@ -181,7 +163,7 @@ def facts_of(prompt: Prompt) -> str:
 
 def test_prompts_are_bounded_and_delimit_source_text() -> None:
     model = FakeModel(echo_responder)
-    draft = write_story(demo_articles("ferry-aground"), model, now=NOW)
+    draft = write_story(story_articles("ferry-aground"), model, now=NOW)
     assert len(model.prompts) == len(draft.article.paragraphs) + 1  # paragraphs + headline
     for prompt in model.prompts:
         assert len((prompt.system + prompt.user).split()) <= 450  # ~600 tokens
@@ -191,7 +173,7 @@ def test_prompts_are_bounded_and_delimit_source_text() -> None:
     assert steps[0] == "fact sheet"
     assert "headline" in steps
     assert draft.prompt_tokens > 0 and draft.completion_tokens > 0
-    assert_house_article(draft, demo_articles("ferry-aground"))
+    assert_house_article(draft, story_articles("ferry-aground"))
 
 
 def replies(
@@ -229,7 +211,7 @@ def merge_first_two(facts: str) -> str:
 def test_sentences_failing_checks_fall_back_to_source_sentences(
     paragraph: Callable[[str], str], note: str
 ) -> None:
-    sources = demo_articles("ferry-aground")
+    sources = story_articles("ferry-aground")
     draft = write_story(sources, FakeModel(replies(paragraph)), now=NOW)
     extractive = write_story(sources, None, now=NOW)
     assert draft.article.paragraphs == extractive.article.paragraphs
@@ -243,7 +225,7 @@ def test_several_paragraphs_in_one_reply_become_one() -> None:
         sentences = split_sentences(facts)
         return "Paragraph 2:\n\n" + " ".join(sentences[:1]) + "\n\n" + " ".join(sentences[1:])
 
-    sources = demo_articles("storm-edda")
+    sources = story_articles("storm-edda")
     draft = write_story(sources, FakeModel(replies(split_in_two)), now=NOW)
     extractive = write_story(sources, None, now=NOW)
     assert len(draft.article.paragraphs) == len(extractive.article.paragraphs)
@@ -264,7 +246,7 @@ def test_several_paragraphs_in_one_reply_become_one() -> None:
     ],
 )
 def test_invented_or_filler_sentences_are_dropped(added: str, reason: str) -> None:
-    sources = demo_articles("ferry-aground")
+    sources = story_articles("ferry-aground")
     draft = write_story(sources, FakeModel(replies(lambda f: f"{f} {added}")), now=NOW)
     assert added not in render_house(draft.article)
     assert any(reason in n and added[:40] in n for n in draft.notes), draft.notes
@@ -273,7 +255,7 @@ def test_invented_or_filler_sentences_are_dropped(added: str, reason: str) -> No
 
 def test_speaker_credited_with_another_facts_words_is_dropped() -> None:
     wrong = "Tomas Aberg said the sea was calm and the evacuation went exactly as planned."
-    sources = demo_articles("ferry-aground")
+    sources = story_articles("ferry-aground")
     draft = write_story(sources, FakeModel(replies(lambda f: f"{f} {wrong}")), now=NOW)
     assert wrong not in render_house(draft.article)
 
@@ -282,7 +264,7 @@ def test_model_rewording_is_kept_when_it_passes() -> None:
     def reword(facts: str) -> str:
         return facts.replace("ran aground", "went aground").replace("said", "stated")
 
-    sources = demo_articles("ferry-aground")
+    sources = story_articles("ferry-aground")
     draft = write_story(sources, FakeModel(replies(reword)), now=NOW)
     assert "went aground" in draft.article.paragraphs[0]
     assert draft.writer == "fake"
@@ -304,7 +286,7 @@ def test_model_rewording_is_kept_when_it_passes() -> None:
     ],
 )
 def test_bad_titles_fall_back_to_our_own(headline: str) -> None:
-    sources = demo_articles("ferry-aground")
+    sources = story_articles("ferry-aground")
     draft = write_story(sources, FakeModel(replies(lambda f: f, headline)), now=NOW)
     extractive = write_story(sources, None, now=NOW)
     assert draft.article.title == extractive.article.title
@@ -317,7 +299,7 @@ def test_good_title_and_category_from_the_model_are_used() -> None:
         {"title": "Bayline ferry Corran Star grounded on Gull Point sandbar", "category": "Local"}
     )
     draft = write_story(
-        demo_articles("ferry-aground"), FakeModel(replies(lambda f: f, headline)), now=NOW
+        story_articles("ferry-aground"), FakeModel(replies(lambda f: f, headline)), now=NOW
     )
     assert draft.article.title == "Bayline Ferry Corran Star Grounded on Gull Point Sandbar"
     assert draft.article.category == "Local"
@@ -330,7 +312,7 @@ def test_a_model_that_fails_is_asked_once_then_the_desk_writes_alone() -> None:
         calls.append(prompt)
         raise ModelError("model server http://models.test failed: connection refused")
 
-    sources = demo_articles("storm-edda")
+    sources = story_articles("storm-edda")
     draft = write_story(sources, FakeModel(down), now=NOW)
     assert len(calls) == 1
     assert draft.article == write_story(sources, None, now=NOW).article
@@ -358,7 +340,7 @@ def test_write_story_end_to_end_on_the_tiny_embedded_model() -> None:
     from newsdesk.models.llama import LlamaModel
     from newsdesk.models.packaged import smollm2_path
 
-    sources = demo_articles("lumora-factory")
+    sources = story_articles("lumora-factory")
     # One thread: on a shared 2-core machine, two llama.cpp threads spin waiting for each
     # other and the test runs 4x slower (measured: 110 s against 28 s under load 7).
     model = Capped(LlamaModel(smollm2_path(), context=1024, threads=1), max_tokens=32)

@@ -89,3 +89,22 @@ class Draft:
     @property
     def word_count(self) -> int:
         return sum(len(p.split()) for p in self.article.paragraphs)
+
+
+def fact_runs(facts: list[Fact], parts: int) -> list[tuple[Fact, ...]]:
+    """`facts` split in order into at most `parts` runs of similar word count, none empty."""
+    out: list[tuple[Fact, ...]] = []
+    remaining = list(facts)
+    for left in range(min(parts, len(facts)), 0, -1):
+        if left == 1:
+            out.append(tuple(remaining))
+            break
+        target = sum(f.word_count for f in remaining) / left
+        run = [remaining.pop(0)]
+        while len(remaining) > left - 1:
+            size = sum(f.word_count for f in run)
+            if abs(size + remaining[0].word_count - target) >= abs(size - target):
+                break
+            run.append(remaining.pop(0))
+        out.append(tuple(run))
+    return out

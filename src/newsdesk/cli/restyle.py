@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from newsdesk.cli.common import EXIT_CONFIG, fail, reported_errors, settings_from
 from newsdesk.cli.write import SourceInput
 from newsdesk.models.factory import WRITER_KINDS, text_model
-from newsdesk.pipeline.voices import CheckedRewrite, restyle_checked
+from newsdesk.pipeline.voices import CheckedRewrite, restyle_checked, voice_payload
 from newsdesk.records import Article
 from newsdesk.settings import Settings
 from newsdesk.store import Store
@@ -108,21 +108,14 @@ def story_sources(settings: Settings, story_id: str) -> list[Article]:
 
 
 def to_json(checked: CheckedRewrite, sources: list[Article]) -> dict[str, Any]:
+    """What a published story keeps of the voice, plus the verifier's sentence-level result."""
     rewrite = checked.rewrite
     sentences_of = [split_sentences(a.body) for a in sources]
     return {
         "voice": rewrite.voice.key,
-        "name": rewrite.voice.name,
-        "title": rewrite.title,
-        "sections": [
-            {"heading": s.heading, "paragraphs": list(s.paragraphs)}
-            for s in rewrite.layout.sections
-        ],
-        "text": rewrite.text,
+        **voice_payload(checked),
         "published": checked.published,
         "reasons": list(checked.reasons),
-        "coverage": round(checked.coverage, 3),
-        "facts": len(rewrite.carried),
         "facts_present": len(checked.present),
         "missing_facts": [f.text for f in checked.missing],
         "verification": {
@@ -145,10 +138,7 @@ def to_json(checked: CheckedRewrite, sources: list[Article]) -> dict[str, Any]:
             "unsupported": checked.unsupported,
             "caught_before_repair": checked.caught,
         },
-        "repairs": list(checked.repairs),
         "notes": list(rewrite.notes),
-        "writer": rewrite.writer,
-        "model_seconds": round(rewrite.seconds, 2),
     }
 
 

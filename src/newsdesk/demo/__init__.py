@@ -15,6 +15,7 @@ from newsdesk.demo.world import (
     ExpectedStory,
     expected_stories,
     load_world,
+    story_articles,
 )
 
 __all__ = [
@@ -29,4 +30,5 @@ __all__ = [
     "build_site",
     "expected_stories",
     "load_world",
+    "story_articles",
 ]

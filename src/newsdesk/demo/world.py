@@ -17,6 +17,7 @@ from importlib import resources
 from typing import Any, Literal, cast, get_args
 
 from newsdesk.errors import ConfigError
+from newsdesk.records import Article, ItemStatus
 
 FeedFormat = Literal["rss", "atom", "json", "broken-rss"]
 ParagraphStyle = Literal["p", "div", "br"]
@@ -438,3 +439,23 @@ def _expected(world: DemoWorld, story: DemoStory, base_url: str) -> ExpectedStor
         paywalled_urls=tuple(a.url(base_url) for a in articles if a.paywalled),
         injection_urls=tuple(a.url(base_url) for a in articles if a.injection),
     )
+
+
+def story_articles(story_id: str, world: DemoWorld | None = None) -> list[Article]:
+    """A demo story's articles as the desk's records, without fetching them (URLs are the
+    server paths); for tests and benchmarks of the stages after ingest."""
+    world = world or load_world()
+    return [
+        Article(
+            url=a.path,
+            canonical_url=a.path,
+            outlet=world.outlet(a.outlet).name,
+            title=a.title,
+            authors=a.authors,
+            published=a.published,
+            body=a.body,
+            lang="en",
+            status=ItemStatus.PAYWALL if a.paywalled else ItemStatus.OK,
+        )
+        for a in world.articles_in(story_id)
+    ]

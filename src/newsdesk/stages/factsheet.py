@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from newsdesk.drafts import Fact, SourceRef
+from newsdesk.drafts import Fact, SourceRef, fact_runs
 from newsdesk.records import Article, ItemStatus
 from newsdesk.text import split_sentences, words
 from newsdesk.writing_rules import (
@@ -427,27 +427,8 @@ def plan_paragraphs(facts: Sequence[Fact]) -> tuple[tuple[Fact, ...], ...]:
     if len(facts) > wanted and facts[1].position < 0.3 and _fits_lead(lead, facts[1]):
         lead.append(facts[1])
     rest = sorted(facts[len(lead) :], key=lambda f: (f.position, -f.score))
-    return (tuple(lead), *_chunks(rest, wanted - 1))
+    return (tuple(lead), *fact_runs(rest, wanted - 1))
 
 
 def _fits_lead(lead: list[Fact], fact: Fact) -> bool:
     return sum(f.word_count for f in lead) + fact.word_count <= 75
-
-
-def _chunks(facts: list[Fact], parts: int) -> list[tuple[Fact, ...]]:
-    """Split in order into at most `parts` runs of similar word count, none empty."""
-    out: list[tuple[Fact, ...]] = []
-    remaining = list(facts)
-    for left in range(min(parts, len(facts)), 0, -1):
-        if left == 1:
-            out.append(tuple(remaining))
-            break
-        target = sum(f.word_count for f in remaining) / left
-        run = [remaining.pop(0)]
-        while len(remaining) > left - 1:
-            size = sum(f.word_count for f in run)
-            if abs(size + remaining[0].word_count - target) >= abs(size - target):
-                break
-            run.append(remaining.pop(0))
-        out.append(tuple(run))
-    return out

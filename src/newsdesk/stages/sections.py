@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from newsdesk.drafts import Fact
+from newsdesk.drafts import Fact, fact_runs
 from newsdesk.text import STOPWORDS, content_words, words
 from newsdesk.voices import Voice
 from newsdesk.writing_rules import (
@@ -104,8 +104,8 @@ def plan_sections(voice: Voice, facts: Sequence[Fact]) -> tuple[SectionPlan, ...
     count = min(len(carried), max(voice.min_sections, min(voice.max_sections, wanted)))
     if len(lead) > 1 and count > len(carried) - 1:
         rest, lead = [*lead[1:], *rest], lead[:1]  # too few facts to spend two on the lead
-    chunks = _chunks(rest, count - 1)
-    return tuple(SectionPlan("", tuple(chunk)) for chunk in [lead, *chunks] if chunk)
+    runs = fact_runs(rest, count - 1)
+    return tuple(SectionPlan("", run) for run in [tuple(lead), *runs] if run)
 
 
 def _lead(facts: Sequence[Fact]) -> list[Fact]:
@@ -134,25 +134,6 @@ def _fixed(voice: Voice, lead: list[Fact], rest: list[Fact]) -> tuple[SectionPla
         for s in voice.sections
         if placed[s.heading]
     )
-
-
-def _chunks(facts: list[Fact], parts: int) -> list[list[Fact]]:
-    """Split in order into `parts` runs of similar word count, none empty."""
-    out: list[list[Fact]] = []
-    remaining = list(facts)
-    for left in range(min(parts, len(remaining)), 0, -1):
-        if left == 1:
-            out.append(remaining)
-            break
-        target = sum(f.word_count for f in remaining) / left
-        run = [remaining.pop(0)]
-        while len(remaining) > left - 1:
-            size = sum(f.word_count for f in run)
-            if abs(size + remaining[0].word_count - target) >= abs(size - target):
-                break
-            run.append(remaining.pop(0))
-        out.append(run)
-    return out
 
 
 # -- headings ----------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import json
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import numpy as np
@@ -153,17 +154,7 @@ class StoriesMixin:
                 "SELECT COALESCE(MAX(version), 0) FROM story_versions WHERE story_id = ?",
                 (version.story_id,),
             ).fetchone()
-            numbered = StoryVersion(
-                story_id=version.story_id,
-                version=latest + 1,
-                created_at=version.created_at,
-                published=version.published,
-                reasons=version.reasons,
-                sources=version.sources,
-                title=version.title,
-                text=version.text,
-                payload=version.payload,
-            )
+            numbered = replace(version, version=latest + 1)
             db.execute(
                 "INSERT INTO story_versions (story_id, version, created_at, status, reasons, "
                 "sources, title, text, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
