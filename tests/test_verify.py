@@ -93,6 +93,7 @@ def checks_fired(verification: Verification) -> set[str]:
         ("three and a half hours", {(3.5, "")}),
         ("half a million visitors", {(500_000.0, "")}),
         ("a third term in the second half of the year", set()),  # ordinals, not fractions
+        ("data for the over-80s and the under-18s", {(80.0, ""), (18.0, "")}),  # age groups
     ],
 )
 def test_number_normalisation(text: str, expected: set[tuple[float, str]]) -> None:
@@ -324,6 +325,23 @@ def test_the_speaker_is_who_speaks_not_the_nearest_name() -> None:
     assert problems[0].endswith("the sources quote Ida Brandt")
 
 
+STOLEN = (
+    "Detective Rosa Fennick said the thieves knew exactly what they wanted.\n\n"
+    "Nadia Kessler, an art-loss researcher at the Ardent Foundation, said works this well "
+    "known were almost impossible to sell. “They will be hidden, not sold,” she said."
+)
+
+
+def test_he_or_she_said_is_the_person_described_just_before() -> None:
+    # The small tagger calls "Nadia Kessler" an organisation; her job says she is a person.
+    wrong = "“They will be hidden, not sold,” Fennick said."
+    verdict, problems = only(check(wrong, STOLEN))
+    assert verdict is Verdict.CONTRADICTED
+    assert problems == ["quotes: quote attributed to Fennick; the sources quote Nadia Kessler"]
+    right = "“They will be hidden, not sold,” Kessler said."
+    assert only(check(right, STOLEN)) == (Verdict.SUPPORTED, [])
+
+
 # -- places (seed 000: "Kursk, Ukraine") -------------------------------------------------------
 
 LIRIN = (
@@ -340,6 +358,31 @@ def test_place_in_the_wrong_country_is_contradicted() -> None:
         Verdict.SUPPORTED,
         [],
     )
+
+
+HUB = (
+    "Most cancellations were at Korvel International Airport, the airline's hub outside the "
+    "Ostrenian capital, Brannock. Flights to neighbouring Calvadia were also cut."
+)
+
+
+def test_a_capital_named_by_its_demonym_is_in_that_country() -> None:
+    text = (
+        "Most of the cancellations were at Korvel International Airport outside Brannock, Calvadia."
+    )
+    verdict, problems = only(check(text, HUB))
+    assert verdict is Verdict.CONTRADICTED
+    assert problems == ["places: 'Brannock, Calvadia': the sources place it in Ostrenian"]
+
+
+def test_two_names_run_together_by_the_tagger_are_two_known_names() -> None:
+    body = (
+        "Trade minister Elin Dobrev said Dunhaven would overtake Port Ranna as the biggest port "
+        "in Lorvania."
+    )
+    text = "Dobrev said the terminal would make Dunhaven Lorvania's biggest port."
+    assert "names" not in checks_fired(check(text, body))
+    assert "names" in checks_fired(check("Dobrev said Elin Ranna would run the port.", body))
 
 
 SEED_000 = (
@@ -602,6 +645,63 @@ def test_the_judge_is_asked_about_a_reported_action_on_its_own() -> None:
     assert only(verify(sources(body), text, judge=judge)) == (Verdict.SUPPORTED, [])
 
 
+def test_an_attempt_is_a_reported_action() -> None:
+    body = "Curator Lena Osei said the alarm had been upgraded two years ago."
+    text = "Curator Lena Osei said the alarm, upgraded two years ago, had failed to go off."
+    judge = FakeModel()
+    judge.enqueue(rating("SUPPORTED"), json.dumps({"answer": "NOT_STATED"}))
+    verdict, problems = only(verify(sources(body), text, judge=judge))
+    assert verdict is Verdict.UNSUPPORTED
+    assert problems == ["judge: the model judge finds “failed to go off” not in the sources"]
+
+
+SEALS = (
+    "The Tarrow port authority said the new quay would open in May.\n\n"
+    "Environmental group Coastwatch said the building work would disturb the grey seals "
+    "on the nearby Tarrow Sands."
+)
+
+
+def test_reported_speech_given_to_another_party_is_asked_about() -> None:
+    text = "The port authority said the building work would disturb the grey seals."
+    judge = FakeModel()
+    stated, not_stated = json.dumps({"answer": "STATED"}), json.dumps({"answer": "NOT_STATED"})
+    judge.enqueue(rating("SUPPORTED"), stated, not_stated)  # rating, action, speaker
+    verdict, problems = only(verify(sources(SEALS), text, judge=judge))
+    assert verdict is Verdict.UNSUPPORTED
+    assert problems == ["judge: the model judge finds no source saying The port authority said it"]
+    asked = judge.prompts[-1].user
+    assert asked.endswith("SPEAKER: The port authority")
+    assert "Coastwatch said the building work" in asked
+    assert "The Tarrow port authority said the new quay" in asked  # who the speaker is
+    # The right speaker is not asked about: its name is in the cited sentence.
+    right = "Coastwatch said the building work would disturb the grey seals."
+    judge = FakeModel()  # no reply queued: a call would fail the sentence
+    assert only(verify(sources(SEALS), right, judge=judge)) == (Verdict.SUPPORTED, [])
+
+
+def test_a_paraphrase_combining_sources_goes_to_the_judge_not_straight_to_filler() -> None:
+    bodies = (
+        "Police said the museum expects to reopen on Friday at the earliest.",
+        "Around 120,000 people come to the museum each year.",
+    )
+    text = (
+        "The museum, which draws some 120,000 visitors annually, will remain shut until Friday "
+        "at the earliest."
+    )
+    verdict, problems = only(check(text, *bodies))  # without a judge: 38%, below 50%
+    assert verdict is Verdict.UNSUPPORTED and problems[0].startswith("support: only 38%")
+    judge = FakeModel()
+    judge.enqueue(rating("SUPPORTED"), json.dumps({"answer": "STATED"}))
+    assert only(verify(sources(*bodies), text, judge=judge)) == (Verdict.SUPPORTED, [])
+    # Clear filler is still settled without the judge (no reply queued: no call).
+    filler = "The closure has sent shockwaves through the art world."
+    judged = verify(sources(*bodies), filler, judge=FakeModel())
+    assert [str(p) for p in judged.sentences[0].problems] == [
+        "support: only 0% of its words are in the closest source sentences"
+    ]
+
+
 def test_judge_that_fails_leaves_the_sentence_unsupported() -> None:
     judge = FakeModel()
     judge.enqueue('{"rating": "PROBABLY"}')
@@ -682,13 +782,17 @@ def _load_eval_runner() -> ModuleType:
     ("part", "min_recall", "max_false_alarms"),
     # Measured with --judge none (recall / false alarms): dev 1.000 / 0.000 (44 errors, 36
     # correct), heldout 0.950 / 0.000 (20, 16), heldout2 0.938 / 0.000 (16, 12), heldout3
-    # after the fixes it prompted 0.931 / 0.043 (29, 23). Each floor lets one more miss or
-    # false alarm through at most; raise them when the checks improve.
+    # after the fixes it prompted 0.931 / 0.043 (29, 23), heldout4 after the fixes it
+    # prompted 0.875 / 0.143 (24, 21), heldout5 at its first run 0.774 / 0.111 (31, 27). Each
+    # floor lets one more miss or false alarm through at most; raise them when the checks
+    # improve.
     [
         ("dev", 0.97, 0.03),
         ("heldout", 0.94, 0.07),
         ("heldout2", 0.93, 0.09),
         ("heldout3", 0.89, 0.09),
+        ("heldout4", 0.83, 0.20),
+        ("heldout5", 0.74, 0.15),
     ],
 )
 def test_eval_truth_floor_without_judge(

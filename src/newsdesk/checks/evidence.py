@@ -18,7 +18,7 @@ from newsdesk.checks.documents import (
 from newsdesk.checks.entities import Entity
 from newsdesk.checks.normal import content_stems, name_key, place_stem, same_place, tokens
 from newsdesk.checks.numbers import Figures, figures
-from newsdesk.checks.relations import Containment, Title, containments, titles
+from newsdesk.checks.relations import ROLE_NOUNS, Containment, Title, containments, titles
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Labels the small model gives places it does not know ("Kursk region" as a PRODUCT).
@@ -120,9 +120,10 @@ def consistent_labels(
     "manager Colin Hart". A surname of someone named in full is that person even where it is
     tagged as a place, unless the text uses it as one ("Hart's army", "in Hart").
     """
+    found = [_split_joined(text, ents) for text, ents in zip(texts, found, strict=True)]
     cued = _country_cues(texts, found)
     located = {name_key(m) for text in texts for m in _LOCATIVE.findall(text)}
-    people = _people(found, cued | located)
+    people = _people(found, cued | located) | (_described_people(texts, found) - cued - located)
     tagged = {name_key(e.text) for ents in found for e in ents if e.label in PLACE_LABELS}
     places = (tagged - people) | cued
 
@@ -138,6 +139,51 @@ def consistent_labels(
         _with_missed_people(text, tuple(replace(e, label=label(e)) for e in ents), people)
         for text, ents in zip(texts, found, strict=True)
     ]
+
+
+# "Brannock, Calvadia" tagged as one name: a capitalised name after a comma inside one
+# mention is a second name (the place pattern "Town, Country"), labelled as a place.
+_JOINED = re.compile(r",\s+(?=[A-Z])")
+
+
+def _split_joined(text: str, entities: tuple[Entity, ...]) -> tuple[Entity, ...]:
+    split: list[Entity] = []
+    for entity in entities:
+        cuts = list(_JOINED.finditer(entity.text))
+        if not cuts or entity.label not in PLACE_LABELS | _MISTAKABLE:
+            split.append(entity)
+            continue
+        start, label = 0, entity.label
+        for cut in [*cuts, None]:
+            end = cut.start() if cut else len(entity.text)
+            piece = entity.text[start:end]
+            split.append(Entity(piece, label, entity.start + start, entity.start + end))
+            start, label = (cut.end(), "GPE") if cut else (start, label)
+    return tuple(split)
+
+
+# "Nadia Kessler, an art-loss researcher at ...": a name described by a job is a person, even
+# where the tagger calls it an organisation. Not by words a company can be ("the owner of the
+# port", "the market leader"), and not a name starting with "the".
+_APPOSITIVE = re.compile(r"^,\s+(?:an?|the)\s+([^,.;:()]{1,60})")
+_COMPANY_ROLES = frozenset({"owner", "leader", "head", "chief", "general", "major", "principal"})
+_PERSON_ROLES = ROLE_NOUNS - _COMPANY_ROLES
+
+
+def _described_people(texts: Sequence[str], found: Sequence[tuple[Entity, ...]]) -> set[str]:
+    described: set[str] = set()
+    for text, ents in zip(texts, found, strict=True):
+        for entity in ents:
+            key = name_key(entity.text)
+            if entity.label not in _MISTAKABLE or len(key.split()) < 2:
+                continue
+            if entity.text.casefold().startswith("the "):
+                continue
+            match = _APPOSITIVE.match(text[entity.end :])
+            words = re.findall(r"[\w’']+", match[1].casefold())[:5] if match else []
+            if set(words) & _PERSON_ROLES:
+                described |= {key, key.split()[-1]}
+    return described
 
 
 # A name starting with one of these is a place whatever the tagger says ("Port Kelvara").

@@ -86,6 +86,20 @@ def _namesake(key: str, evidence: Evidence) -> str | None:
     return None
 
 
+def _joined_names(key: str, evidence: Evidence) -> bool:
+    """'Dunhaven Lorvania's biggest port' tagged as one name: two names the sources tag,
+    neither of them a person's (a first name and another person's surname is a new person)."""
+    words = key.split()
+    person_words = {w for person in evidence.persons for w in person}
+    if len(words) < 2 or person_words & set(words):
+        return False
+    tagged = {name_key(e.text) for s in evidence.sentences for e in s.passage.entities}
+    return any(
+        " ".join(words[:cut]) in tagged and " ".join(words[cut:]) in tagged
+        for cut in range(1, len(words))
+    )
+
+
 def check_names(sentence: Passage, evidence: Evidence) -> list[Problem]:
     """People, organisations and places must be named in a source."""
     problems = []
@@ -95,7 +109,7 @@ def check_names(sentence: Passage, evidence: Evidence) -> list[Problem]:
         if entity.label not in NAME_LABELS or len(key) < 2 or key in seen:
             continue
         seen.add(key)
-        if _name_known(key, entity.label, evidence):
+        if _name_known(key, entity.label, evidence) or _joined_names(key, evidence):
             continue
         other = _namesake(key, evidence) if entity.label == "PERSON" else None
         if other:

@@ -30,7 +30,9 @@ What the judge rates worst is a statement built from the sources' words with one
 changed ("the minister said the government would close the mine", where the source says it
 would pay for an inquiry): rating the whole claim, it calls that SUPPORTED. So a sentence that
 reports what someone will or would do is also asked about that action alone (STATED or
-NOT_STATED), which the model answers far better.
+NOT_STATED), which the model answers far better. In the same way, reported speech whose
+speaker no cited sentence names ("The port authority said ..." over a sentence where an
+environmental group says it) is asked whether the evidence gives the words to that speaker.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from newsdesk.checks.evidence import Evidence
 from newsdesk.checks.normal import content_stems
 from newsdesk.checks.numbers import figures
 from newsdesk.checks.problems import Problem, Verdict
-from newsdesk.checks.support import Alignment, reported_actions
+from newsdesk.checks.support import Alignment, reported_actions, unattributed_speaker
 from newsdesk.errors import ModelError
 from newsdesk.models.text import Prompt, TextModel, complete_json
 
@@ -72,6 +74,10 @@ ACTION_CHECK = """You check one SENTENCE of a news draft against EVIDENCE from i
 using only the evidence. The sentence reports an ACTION that someone will, would or should \
 take, or that will happen. Answer STATED if the evidence says the same action, in the same or \
 other words. Answer NOT_STATED if the evidence names a different action, or none."""
+SPEAKER_CHECK = """You check one SENTENCE of a news draft against EVIDENCE from its sources, \
+using only the evidence. The sentence says that SPEAKER said something. Answer STATED if the \
+evidence says that this speaker (by name, job or description) said it. Answer NOT_STATED if \
+the evidence gives those words to someone else, or to nobody."""
 # Sentences rarely report more than two actions; each costs a call.
 ACTIONS_PER_SENTENCE = 2
 
@@ -178,13 +184,40 @@ def _action_problems(
     return []
 
 
+def speaker_prompt(sentence: str, speaker: str, alignment: Alignment, evidence: Evidence) -> Prompt:
+    """The evidence, plus the first source sentence naming the speaker: "the regulator" may be
+    how the draft calls the agency the cited sentence names."""
+    items = judge_evidence(sentence, alignment, evidence)
+    wanted = content_stems(speaker)
+    naming = next((c for c in evidence.sentences if wanted & c.stems), None)
+    if naming is not None and not any(naming.passage.text in item for item in items):
+        items.append(naming.passage.text)
+    lines = [f"E{i + 1}. {text}" for i, text in enumerate(items)]
+    user = "\n".join(["EVIDENCE:", *lines, "", f"SENTENCE: {sentence}", f"SPEAKER: {speaker}"])
+    return Prompt(SPEAKER_CHECK, user, max_tokens=24, temperature=0.0)
+
+
+def _speaker_problems(
+    model: TextModel, sentence: str, alignment: Alignment, evidence: Evidence
+) -> list[Problem]:
+    speaker = unattributed_speaker(sentence, alignment, evidence)
+    if speaker is None:
+        return []
+    prompt = speaker_prompt(sentence, speaker, alignment, evidence)
+    if complete_json(model, prompt, ActionAnswer).answer is Stated.STATED:
+        return []
+    message = f"the model judge finds no source saying {speaker} said it"
+    return [Problem("judge", Verdict.UNSUPPORTED, message)]
+
+
 def judge_sentence(
     model: TextModel, sentence: str, alignment: Alignment, evidence: Evidence
 ) -> list[Problem]:
     """What the judge finds wrong with one sentence (nothing: an empty list)."""
     try:
         problems = _problems(_rated(model, sentence, alignment, evidence))
-        return problems or _action_problems(model, sentence, alignment, evidence)
+        problems = problems or _action_problems(model, sentence, alignment, evidence)
+        return problems or _speaker_problems(model, sentence, alignment, evidence)
     except ModelError as exc:
         # A judge that fails must not pass a sentence silently: it stays unchecked.
         return [Problem("judge", Verdict.UNSUPPORTED, f"the model judge failed: {exc}")]

@@ -359,9 +359,14 @@ def _dates(text: str) -> tuple[set[tuple[int, int]], list[tuple[int, int]], list
     return dates, spans, years
 
 
+# "the over-80s", "under-18s": an age group, unlike the code in "F-16". Same length, so the
+# spans found below still point into the caller's text.
+_AGE_GROUP = re.compile(r"\b(over|under)-(?=\d)", re.IGNORECASE)
+
+
 def figures(text: str) -> Figures:
     """Every number, amount, percentage, date and weekday/month name in `text`."""
-    text = plain(text)
+    text = _AGE_GROUP.sub(lambda m: m[1] + " ", plain(text))
     dates, date_spans, years = _dates(text)
     taken = list(date_spans)
     fractions = _fraction_quantities(text, taken)

@@ -20,10 +20,13 @@ from newsdesk.checks.problems import Problem, Verdict, worst
 from newsdesk.checks.quotes import check_quotes
 from newsdesk.checks.rewrite import rewrite_sentence
 from newsdesk.checks.support import (
+    MIN_COVERAGE,
+    MIN_COVERAGE_JUDGED,
     Alignment,
     SupportsEmbed,
     align,
     check_support,
+    unattributed_speaker,
     unsupported_actions,
 )
 from newsdesk.checks.support import similarity_matrix as _similarity
@@ -82,7 +85,12 @@ class Verification:
 
 
 def _checks(
-    draft: Document, sentence: Passage, alignment: Alignment, evidence: Evidence
+    draft: Document,
+    sentence: Passage,
+    alignment: Alignment,
+    evidence: Evidence,
+    *,
+    judged: bool,
 ) -> list[Problem]:
     return [
         *check_numbers(sentence, alignment.cited, evidence),
@@ -90,7 +98,7 @@ def _checks(
         *check_quotes(draft, sentence, evidence),
         *check_places(sentence, evidence),
         *check_titles(sentence, evidence),
-        *check_support(alignment),
+        *check_support(alignment, MIN_COVERAGE_JUDGED if judged else MIN_COVERAGE),
     ]
 
 
@@ -104,10 +112,13 @@ def _citations(alignment: Alignment) -> tuple[Citation, ...]:
 
 
 def _undecided(
-    texts: Sequence[str], problems: Sequence[list[Problem]], alignments: Sequence[Alignment]
+    texts: Sequence[str],
+    problems: Sequence[list[Problem]],
+    alignments: Sequence[Alignment],
+    evidence: Evidence,
 ) -> list[int]:
     """Sentences for the judge: those the checks passed but whose evidence leaves words out,
-    or leaves out the action they report ("... said the council would close the road").
+    the action they report ("... said the council would close the road"), or who said it.
 
     The checks are precise and cheap, the judge slow and (at 1.5B) error-prone, so a
     sentence the checks flagged, or one almost entirely made of its evidence's words, is
@@ -117,7 +128,11 @@ def _undecided(
         i
         for i, (text, found, alignment) in enumerate(zip(texts, problems, alignments, strict=True))
         if not found
-        and (alignment.coverage < JUDGE_BELOW_COVERAGE or unsupported_actions(text, alignment))
+        and (
+            alignment.coverage < JUDGE_BELOW_COVERAGE
+            or unsupported_actions(text, alignment)
+            or unattributed_speaker(text, alignment, evidence)
+        )
     ]
 
 
@@ -137,10 +152,11 @@ def verify(
         for i, s in enumerate(draft.sentences)
     ]
     problems = [
-        _checks(draft, s, a, evidence) for s, a in zip(draft.sentences, alignments, strict=True)
+        _checks(draft, s, a, evidence, judged=judge is not None)
+        for s, a in zip(draft.sentences, alignments, strict=True)
     ]
     if judge is not None:
-        for i in _undecided([s.text for s in draft.sentences], problems, alignments):
+        for i in _undecided([s.text for s in draft.sentences], problems, alignments, evidence):
             sentence = draft.sentences[i].text
             problems[i].extend(judge_sentence(judge, sentence, alignments[i], evidence))
     return Verification(
