@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 from newsdesk.checks.entities import spacy_entities
 from newsdesk.cli.main import app
 from newsdesk.demo import load_world, story_articles
+from newsdesk.drafts import Fact, SourceRef
 from newsdesk.layout import parse_house
 from newsdesk.models.fake import FakeModel
 from newsdesk.models.text import Prompt
@@ -27,10 +28,11 @@ from newsdesk.pipeline.voices import MIN_COVERAGE, CheckedRewrite, remembering, 
 from newsdesk.pipeline.writing import write_stories
 from newsdesk.records import Article, ItemStatus
 from newsdesk.stages.restyle import missing_details
+from newsdesk.stages.sections import plan_sections
 from newsdesk.stages.verify import Verdict
 from newsdesk.store import Store
 from newsdesk.voice_layout import parse_voice
-from newsdesk.voices import voice_names
+from newsdesk.voices import load_voice, voice_names
 from newsdesk.web import create_app, export_text
 from newsdesk.web.fixtures import fill_store
 from test_write import NOW
@@ -160,6 +162,31 @@ def test_a_sentence_that_drops_a_detail_is_replaced_by_its_fact() -> None:
     assert "about 1,300 people" in result.rewrite.text
     assert any("leaves out 1300" in n for n in result.rewrite.notes), result.rewrite.notes
     assert result.coverage == 1.0
+
+
+def test_five_ws_puts_each_fact_under_the_question_it_answers_best() -> None:
+    texts = [
+        "Lumora will build a battery factory in Dunmere, the company said on Wednesday.",
+        "Production will start at 06:00 on 3 March 2027 in Dunmere.",  # a time beats a place
+        "Mayor Piet Janssen said the town in Dunmere had waited for this.",  # a named speaker
+        '"It is a great day," chief executive Amira Castell said on Wednesday.',
+        "The plant was built on the site of the old steelworks in Dunmere.",
+        "The plant matters because the steelworks closed in 2015.",  # a cause
+        "The state is paying for a tenth of the project.",  # no cue: the catch-all, What
+    ]
+    facts = [
+        Fact(t, SourceRef(0, i), "Test Wire", 3.0 - i * 0.1, position=min(1.0, 0.3 + i * 0.1))
+        for i, t in enumerate(texts)
+    ]
+    facts[0] = Fact(texts[0], SourceRef(0, 0), "Test Wire", 5.0, position=0.0)
+    placed = {
+        p.heading: [f.text for f in p.facts] for p in plan_sections(load_voice("five-ws"), facts)
+    }
+    assert placed["What"] == [texts[0], texts[6]]
+    assert placed["When"] == [texts[1]]
+    assert placed["Who"] == [texts[2], texts[3]]
+    assert placed["Where"] == [texts[4]]
+    assert placed["Why"] == [texts[5]]
 
 
 def test_missing_details_are_numbers_names_and_quotations() -> None:

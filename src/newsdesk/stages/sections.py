@@ -34,6 +34,8 @@ _CALENDAR = (
     "monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april"
     "|may|june|july|august|september|october|november|december"
 )
+_NAME = r"[A-Z][a-z]+\s+[A-Z][a-z]+"
+_SPEAKS = r"(?:said|says|told|called|added|warned|described|urged)\b"
 # Cue words that put a fact under a fixed heading (voice files name the role, not the words).
 _CUES: dict[str, re.Pattern[str]] = {
     "next": re.compile(
@@ -54,13 +56,34 @@ _CUES: dict[str, re.Pattern[str]] = {
     ),
     # A preposition of place before a capitalised word ("in Dunmere", "off Port Avalen").
     "where": re.compile(
-        rf"\b(?:in|at|near|off|outside|across|into|from)\s+(?:the\s+)?(?!(?i:{_CALENDAR})s?\b)"
+        rf"\b(?:in|at|on|near|off|outside|across|into|from)\s+(?:the\s+)?(?!(?i:{_CALENDAR})s?\b)"
         r"[A-Z][a-z]"
     ),
-    # Someone named acting or speaking: two capitalised words in a row, not opening the fact.
-    "who": re.compile(r"(?<=\s)[A-Z][a-z]+\s+[A-Z][a-z]+"),
+    # A named person speaking: "Mayor Piet Janssen said", "..., said Leena Fischer",
+    # '"...," chief executive Amira Castell said', '"...," Aasen said'.
+    "who": re.compile(
+        rf"^(?:[\w’'-]+\s+){{0,4}}?{_NAME}(?:,[^,]{{1,80}},)?\s+{_SPEAKS}"
+        rf"|[\"”]\s*,?\s*{_SPEAKS}\s+(?:[\w’'-]+\s+){{0,4}}?{_NAME}"
+        rf"|[\"”]\s*,?\s*(?:[\w’'-]+\s+){{0,5}}?(?:{_NAME}|[A-Z][a-z]+)\s+{_SPEAKS}"
+    ),
 }
 _PRIORITY = ("next", "why", "quotes", "when", "who", "where")
+# How much one cue match weighs: a cause, a plan or a named speaker says what a fact is about;
+# a clock time, date or year less, and a weekday ("on Monday", in most news sentences) or a
+# place after "in" least.
+_WEIGHT = {"next": 3.0, "why": 3.0, "who": 3.0, "quotes": 2.0, "when": 2.0, "where": 1.0}
+_WEEKDAY = re.compile(r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?", re.I)
+
+
+def cue_strength(role: str, text: str) -> float:
+    """How strongly a fact belongs under the heading taking `role` (0: not at all)."""
+    if role == "quotes":
+        return _WEIGHT[role] if _CUES[role].search(text) else 0.0
+    matches = [m.group() for m in _CUES[role].finditer(text)]
+    if role == "when":
+        return sum(0.5 if _WEEKDAY.fullmatch(m) else _WEIGHT[role] for m in matches)
+    return _WEIGHT[role] * len(matches)
+
 
 # Words a heading may use though no fact does: they frame a section, they claim nothing.
 _FRAMING_TEXT = """latest news story update updates detail details background context reaction
@@ -119,21 +142,46 @@ def _lead(facts: Sequence[Fact]) -> list[Fact]:
 
 
 def _fixed(voice: Voice, lead: list[Fact], rest: list[Fact]) -> tuple[SectionPlan, ...]:
-    """Each fact under the fixed heading whose cue it matches (the emptier one on a tie),
-    else under the catch-all ("rest", else the lead's); headings with no fact are left out."""
+    """Each fact under the fixed heading whose cues it matches most strongly (the emptier one
+    on a tie), else under the catch-all ("rest", else the lead's); headings with no fact are
+    left out."""
     takes = {s.takes: s.heading for s in voice.sections}
     catch_all = takes.get("rest") or takes["lead"]
     placed: dict[str, list[Fact]] = {s.heading: [] for s in voice.sections}
     placed[takes["lead"]].extend(lead)
     for fact in rest:
-        roles = [r for r in _PRIORITY if r in takes and _CUES[r].search(fact.text)]
+        scored = [(cue_strength(r, fact.text), r) for r in _PRIORITY if r in takes]
+        best = max((score for score, _ in scored), default=0.0)
+        roles = [r for score, r in scored if score == best and score > 0]
         heading = min((takes[r] for r in roles), key=lambda h: len(placed[h]), default=catch_all)
         placed[heading].append(fact)
+    _fill_empty(voice, placed, set(map(id, lead)))
     return tuple(
         SectionPlan(s.heading, tuple(placed[s.heading]))
         for s in voice.sections
         if placed[s.heading]
     )
+
+
+def _fill_empty(voice: Voice, placed: dict[str, list[Fact]], fixed: set[int]) -> None:
+    """Below the voice's minimum of sections, an empty heading takes the fact that matches
+    its cue best from a section that keeps at least one fact (never the lead)."""
+    for section in voice.sections:
+        if sum(bool(facts) for facts in placed.values()) >= voice.min_sections:
+            return
+        if placed[section.heading] or section.takes not in _CUES:
+            continue
+        movable = [
+            (cue_strength(section.takes, fact.text), heading, fact)
+            for heading, facts in placed.items()
+            if len(facts) > 1
+            for fact in facts
+            if id(fact) not in fixed
+        ]
+        strength, heading, fact = max(movable, key=lambda m: m[0], default=(0.0, "", None))
+        if fact is not None and strength > 0:
+            placed[heading].remove(fact)
+            placed[section.heading].append(fact)
 
 
 # -- headings ----------------------------------------------------------------------------------
