@@ -84,7 +84,8 @@ def checks_fired(verification: Verification) -> set[str]:
         ("the 14th-century crown", {(14.0, "")}),
         ("one of the workers", set()),  # "one" as a pronoun is not a figure
         ("F-16 jets at the G7 after COVID-19", set()),  # codes, not quantities
-        ("up 0.25 percentage points", {(0.25, "%")}),
+        ("up 0.25 percentage points", {(0.25, "percentage points")}),
+        ("up two percentage points", {(2.0, "percentage points")}),
         ("two-thirds of the members", {(2 / 3, "")}),
         ("a quarter of the budget", {(0.25, "")}),
         ("cut by half a point", {(0.5, "")}),
@@ -159,6 +160,14 @@ def test_a_bare_m_suffix_reads_as_millions_or_metres() -> None:
     assert only(check("The festival sold 1.8m tickets this summer.", TICKETS))[0] is not (
         Verdict.SUPPORTED
     )
+
+
+def test_percent_is_not_percentage_points() -> None:
+    assert only(check("Ticket prices rose by 0.5% more than inflation.", TICKETS))[0] is not (
+        Verdict.SUPPORTED
+    )
+    text = "Ticket prices rose by half a percentage point more than inflation."
+    assert only(check(text, TICKETS)) == (Verdict.SUPPORTED, [])
 
 
 def test_fractions_are_figures() -> None:
@@ -366,6 +375,20 @@ HUB = (
 )
 
 
+def test_a_demonym_with_words_before_the_region_word_places_the_town() -> None:
+    body = (
+        "Morvaine has offered to sell water through an existing pipeline at the Tavrenian "
+        "border town of Brenzy."
+    )
+    right = "Morvaine will pipe water to the Tavrenian border town of Brenzy."
+    assert only(check(right, body)) == (Verdict.SUPPORTED, [])
+    verdict, problems = only(check(right.replace("Tavrenian", "Morvainian"), body))
+    assert verdict is Verdict.CONTRADICTED
+    assert "places: 'Morvainian border town of Brenzy': the sources place it in Tavrenian" in (
+        problems
+    )
+
+
 def test_a_capital_named_by_its_demonym_is_in_that_country() -> None:
     text = (
         "Most of the cancellations were at Korvel International Airport outside Brannock, Calvadia."
@@ -462,6 +485,25 @@ def test_dropped_former_is_flagged_like_an_added_one() -> None:
     assert verdict is Verdict.UNSUPPORTED
     assert problems == ["titles: 'Health minister' for Oren Blake; the sources say former"]
     assert only(check(former, loose)) == (Verdict.SUPPORTED, [])
+
+
+FEDERATION = (
+    "Anders Kvale, head of the Iskerian Fishermen's Federation, said his members would lose "
+    "about 30 million euros a year. Peter Mravec, a former economy minister, negotiated the aid."
+)
+
+
+def test_former_added_to_a_person_the_tagger_missed_is_caught() -> None:
+    # The small tagger finds no person in "Anders Kvale, head of ..."; the job says he is one.
+    text = "Anders Kvale, a former head of the Iskerian Fishermen's Federation, spoke to reporters."
+    verdict, problems = only(check(text, FEDERATION))
+    assert verdict is Verdict.CONTRADICTED
+    assert problems[0].startswith("titles: 'former head' for Anders Kvale")
+
+
+def test_a_job_in_a_relative_clause_is_what_someone_was_not_a_title() -> None:
+    text = "Peter Mravec, who negotiated the aid as economy minister, spoke to reporters."
+    assert "titles" not in checks_fired(check(text, FEDERATION))
 
 
 def test_wrong_ministry_is_contradicted() -> None:
@@ -783,16 +825,16 @@ def _load_eval_runner() -> ModuleType:
     # Measured with --judge none (recall / false alarms): dev 1.000 / 0.000 (44 errors, 36
     # correct), heldout 0.950 / 0.000 (20, 16), heldout2 0.938 / 0.000 (16, 12), heldout3
     # after the fixes it prompted 0.931 / 0.043 (29, 23), heldout4 after the fixes it
-    # prompted 0.875 / 0.143 (24, 21), heldout5 at its first run 0.774 / 0.111 (31, 27). Each
-    # floor lets one more miss or false alarm through at most; raise them when the checks
-    # improve.
+    # prompted 0.875 / 0.143 (24, 21), heldout5 after the fixes it prompted 0.871 / 0.074
+    # (31, 27). Each floor lets one more miss or false alarm through at most; raise them when
+    # the checks improve.
     [
         ("dev", 0.97, 0.03),
         ("heldout", 0.94, 0.07),
         ("heldout2", 0.93, 0.09),
         ("heldout3", 0.89, 0.09),
         ("heldout4", 0.83, 0.20),
-        ("heldout5", 0.74, 0.15),
+        ("heldout5", 0.83, 0.12),
     ],
 )
 def test_eval_truth_floor_without_judge(

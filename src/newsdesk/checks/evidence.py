@@ -19,6 +19,7 @@ from newsdesk.checks.entities import Entity
 from newsdesk.checks.normal import content_stems, name_key, place_stem, same_place, tokens
 from newsdesk.checks.numbers import Figures, figures
 from newsdesk.checks.relations import ROLE_NOUNS, Containment, Title, containments, titles
+from newsdesk.text import STOPWORDS
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Labels the small model gives places it does not know ("Kursk region" as a PRODUCT).
@@ -120,7 +121,10 @@ def consistent_labels(
     "manager Colin Hart". A surname of someone named in full is that person even where it is
     tagged as a place, unless the text uses it as one ("Hart's army", "in Hart").
     """
-    found = [_split_joined(text, ents) for text, ents in zip(texts, found, strict=True)]
+    found = [
+        _untagged_people(text, _split_joined(text, ents))
+        for text, ents in zip(texts, found, strict=True)
+    ]
     cued = _country_cues(texts, found)
     located = {name_key(m) for text in texts for m in _LOCATIVE.findall(text)}
     people = _people(found, cued | located) | (_described_people(texts, found) - cued - located)
@@ -184,6 +188,26 @@ def _described_people(texts: Sequence[str], found: Sequence[tuple[Entity, ...]])
             if set(words) & _PERSON_ROLES:
                 described |= {key, key.split()[-1]}
     return described
+
+
+# "Anders Kvale, head of the fishermen's federation, said": a name the tagger missed, given a
+# job in an apposition.
+_NAMED_WITH_JOB = re.compile(
+    r"\b([A-Z][a-z]+\s+[A-Z][a-z]+),\s+(?:(?:an?|the)\s+)?([^,.;:()]{1,60})"
+)
+
+
+def _untagged_people(text: str, entities: tuple[Entity, ...]) -> tuple[Entity, ...]:
+    added = []
+    for match in _NAMED_WITH_JOB.finditer(text):
+        start, end = match.span(1)
+        if any(e.start < end and start < e.end for e in entities):
+            continue
+        first = match[1].split()[0].casefold()
+        words = set(re.findall(r"[\w’']+", match[2].casefold())[:5])
+        if first not in STOPWORDS | _PLACE_WORDS and words & ROLE_NOUNS:
+            added.append(Entity(match[1], "PERSON", start, end))
+    return tuple(sorted((*entities, *added), key=lambda e: e.start))
 
 
 # A name starting with one of these is a place whatever the tagger says ("Port Kelvara").

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from newsdesk.checks.normal import plain
 
 PERCENT = "%"
+# "up 9 percentage points" is not "up 9%" (a rate from 40% to 49%, against 40% to 43.6%).
+POINTS = "percentage points"
 _CURRENCY_SYMBOLS = {"$": "$", "us$": "$", "€": "€", "£": "£", "¥": "¥"}
 _CURRENCY_WORDS = {
     "dollar": "$",
@@ -210,7 +212,8 @@ def _digit_quantities(text: str, taken: list[tuple[int, int]]) -> list[Quantity]
         if scale_word == "k" and match["scale"] and text[match.start("scale") - 1] == " ":
             scale_word = ""  # "10 k" is rare; "10k" is ten thousand
         value = _to_float(match["num"]) * _SCALES.get(scale_word, 1.0)
-        unit = PERCENT if match["pct"] else currency
+        pct = (match["pct"] or "").lower()
+        unit = (POINTS if pct.startswith("percentage") else PERCENT) if pct else currency
         hedged = bool(_HEDGES.search(text[: match.start()]))
         found.append(Quantity(value, unit, match.group().strip(), hedged, alternatives))
         taken.append((match.start(), match.end()))
@@ -283,6 +286,7 @@ def _close_word_run(text: str, run: list[re.Match[str]]) -> list[Quantity]:
         return []
     after = text[run[-1].end() :]
     unit = PERCENT if re.match(r"\s?(?:%|percent\b|per cent\b)", after) else ""
+    unit = POINTS if re.match(r"\s?percentage\s+points?\b", after) else unit
     currency = re.match(r"\s(dollars?|euros?|pounds?)\b", after)
     if currency:
         unit = _CURRENCY_WORDS[currency.group(1).lower()]

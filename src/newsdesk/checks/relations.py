@@ -29,7 +29,10 @@ _INSIDE = (
 )
 _POSSESSIVE = re.compile(rf"^['’]s?\s+{_DIRECTION}?$")  # "Russia's [western] Kursk"
 # "the Russian region of Kursk", "the Kestrian capital, Ostrov"
-_DEMONYM_REGION = re.compile(rf"^\s+{_REGION}(?:\s+of\s+|\s*,\s*|\s+)$", re.I)
+# A word or two may stand between: "the Tavrenian border town of Brenzy".
+_DEMONYM_REGION = re.compile(
+    rf"^\s+(?:[a-z][a-z-]*\s+){{0,2}}{_REGION}(?:\s+of\s+|\s*,\s*|\s+)$", re.I
+)
 _LIST_AFTER = re.compile(r"^\s*(?:,|,?\s+and|,?\s+or)\s+(?:the\s+)?$")
 _AFTER_CONTAINER = re.compile(
     r"^(?:\s*[,.;:)!?]|\s*$|\s+(?:on|in|at|last|this|and|or|after|before|where|when|which|who|"
@@ -235,7 +238,11 @@ def titles(passage: Passage) -> list[Title]:
         run = _read_title(before, backwards=True)
         # "Oren Blake, 61, a former health minister": an age between name and title.
         after = re.match(r"(?:\s*,\s*\d{1,3})?\s*,\s*([^,.;:]{3,60})[,.;:]?", text[entity.end :])
-        if not run.has_role and after:  # "Viktor Aalto, the outgoing prime minister, said"
+        # "Viktor Aalto, the outgoing prime minister, said"; not a relative clause ("Peter
+        # Mravec, who negotiated the aid as economy minister,": what he was then).
+        if after and re.match(r"(?:who|which|whose|whom)\b(?!\s+is\b)", after.group(1), re.I):
+            after = None
+        if not run.has_role and after:
             appositive = _read_title(_TOKEN.findall(after.group(1))[:7], backwards=False)
             run = appositive if appositive.has_role else run
         if run.has_role or run.former:
