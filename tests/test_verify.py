@@ -826,8 +826,8 @@ def _load_eval_runner() -> ModuleType:
     # correct), heldout 0.950 / 0.000 (20, 16), heldout2 0.938 / 0.000 (16, 12), heldout3
     # after the fixes it prompted 0.931 / 0.043 (29, 23), heldout4 after the fixes it
     # prompted 0.875 / 0.143 (24, 21), heldout5 after the fixes it prompted 0.871 / 0.074
-    # (31, 27). Each floor lets one more miss or false alarm through at most; raise them when
-    # the checks improve.
+    # (31, 27), heldout6 at its first run 0.839 / 0.000 (31, 28). Each floor lets one more
+    # miss or false alarm through at most; raise them when the checks improve.
     [
         ("dev", 0.97, 0.03),
         ("heldout", 0.94, 0.07),
@@ -835,6 +835,7 @@ def _load_eval_runner() -> ModuleType:
         ("heldout3", 0.89, 0.09),
         ("heldout4", 0.83, 0.20),
         ("heldout5", 0.83, 0.12),
+        ("heldout6", 0.80, 0.04),
     ],
 )
 def test_eval_truth_floor_without_judge(

@@ -33,7 +33,7 @@ OK = "ok"
 # heldout2: written after fixes prompted by the first heldout run, and run once after them.
 # heldout3: written blind to the checks on 2026-11-26 and run once.
 # heldout4: written blind to the checks and to the heldout3 fixes on 2026-11-27 and run once.
-PARTS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5")
+PARTS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")
 
 
 @dataclass(frozen=True, slots=True)
