@@ -39,13 +39,6 @@ def story_of(stories: list[Story]) -> dict[str, Story]:
     return {url: story for story in stories for url in story.article_urls}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: the Korvia fishing singleton is refused at join (0.19 < 0.30) but merged "
-    "into the ferry-report story by consolidation (average link 0.19 >= merge 0.15; correct "
-    "demo merges sit at 0.175-0.19). Every gate that stops it (entities, outlet, threshold, "
-    "more hash buckets) costs dev B-cubed, the only tuning set; see issue 4 notes",
-)
 def test_each_demo_story_is_one_cluster(demo_store: Store, demo_server: DemoServer) -> None:
     stories = demo_store.stories()
     by_url = story_of(stories)
