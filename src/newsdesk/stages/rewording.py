@@ -2,7 +2,8 @@
 
 The model is asked for one sentence per fact, in order. Each fact gets the reply sentence that
 matches it best; that sentence is used only if it passes every check, otherwise the fact's own
-source sentence is. Reply sentences that match no fact are dropped. So every sentence of the
+source sentence is (`newsdesk.grammar` adds a check of the damage a small model does to
+grammar). Reply sentences that match no fact are dropped. So every sentence of the
 body comes from exactly one fact, which is also its citation.
 """
 
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsdesk.drafts import Fact
+from newsdesk.grammar import grammar_problem
 from newsdesk.text import STOPWORDS, split_sentences, words
 from newsdesk.writing_rules import (
     Evidence,
@@ -142,7 +144,11 @@ def align(reply: str, facts: Sequence[Fact], evidence: Evidence) -> tuple[list[L
         unused.remove(best)
         sentence = sentences[best]
         others = [f for f in facts if f is not fact]
-        problem = sentence_problem(sentence, evidence) or fact_problem(sentence, fact, others)
+        problem = (
+            sentence_problem(sentence, evidence)
+            or fact_problem(sentence, fact, others)
+            or grammar_problem(sentence, fact.text)
+        )
         if problem is not None:
             notes.append(f"fact {k}: {problem} in {sentence[:60]!r}; used the source sentence")
         lines.append(Line(fact.text, fact, False) if problem else Line(sentence, fact, True))
