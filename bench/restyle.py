@@ -92,6 +92,7 @@ def with_model(
     )
     shown: dict[str, CheckedRewrite] = {}
     times: dict[str, list[float]] = {v: [] for v in voices}
+    results: dict[str, list[CheckedRewrite]] = {v: [] for v in voices}
     for story in stories:
         sources = demo_sources(story)
         for voice in voices:
@@ -103,6 +104,7 @@ def with_model(
             reworded = sum(x.by_model for x in lines) / len(lines) if lines else 0.0
             calls = sum(1 for s in rewrite.steps if s.step != "fact sheet")
             times[voice].append(total)
+            results[voice].append(checked)
             shown.setdefault(voice, checked)
             prompt_tokens = sum(s.prompt_tokens for s in rewrite.steps)
             generated = sum(s.completion_tokens for s in rewrite.steps)
@@ -115,7 +117,14 @@ def with_model(
             )
     print(f"load average after: {load()}")
     for voice in voices:
-        print(f"  {voice:<10} mean {statistics.mean(times[voice]):.1f} s per rewrite")
+        done = results[voice]
+        cover = [c.coverage for c in done]
+        print(
+            f"  {voice:<10} mean {statistics.mean(times[voice]):.1f} s per rewrite; coverage "
+            f"mean {statistics.mean(cover):.3f} min {min(cover):.3f}; caught before repair "
+            f"{sum(c.caught for c in done)}, unsupported after {sum(c.unsupported for c in done)}"
+            f"; held back {sum(not c.published for c in done)} of {len(done)}"
+        )
     for voice, checked in shown.items():
         verification = checked.verification
         print(f"\n===== {voice} ({checked.rewrite.writer}) =====\n{checked.rewrite.text}\n")

@@ -450,6 +450,22 @@ def test_a_record_without_text_is_compared_by_its_title_alone() -> None:
     assert full.outlet == "unknown"
 
 
+@pytest.mark.parametrize(
+    ("body", "lead"),
+    [
+        ("MARROWGATE, 9 March (Meridian Wire) - Storm Edda swept in.", "Storm Edda swept in."),
+        ("LONDON (Reuters) - Shares fell.", "Shares fell."),
+        ("OSLO, March 6 (AP) — The vote passed.", "The vote passed."),
+        ("NATO allies met - and agreed.", "NATO allies met - and agreed."),  # no dateline
+        ("A Tarnby firm - the first - hired 300.", "A Tarnby firm - the first - hired 300."),
+    ],
+)
+def test_a_wire_dateline_is_not_part_of_the_lead(body: str, lead: str) -> None:
+    # Every same-day piece of a wire shares its dateline, whatever the story.
+    article = record_article(ClusterRecord("z", "Title", body, T0, "Wire", None))
+    assert lead_text(article) == f"Title\n{lead}"
+
+
 def test_cluster_command_names_a_bad_line(tmp_path: Path) -> None:
     path = write_lines(tmp_path / "in.jsonl", '{"id": "a", "title": "fine"}', '{"id": "b"}')
     result = newsdesk_cluster(path, tmp_path / "tmp")

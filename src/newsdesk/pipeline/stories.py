@@ -12,6 +12,7 @@ is cheap next to the model and is redone.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Sequence
 from datetime import datetime
@@ -26,10 +27,17 @@ from newsdesk.stages.cluster import ClusterItem, ClusterState, cluster
 from newsdesk.stages.cluster_io import ClusterRecord
 from newsdesk.store import Store, StoredArticle
 
+# A wire dateline: "MARROWGATE, 9 March (Meridian Wire) - ", "LONDON (Reuters) - ". It names
+# the wire and the day, which every same-day piece of that wire shares whatever its story.
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z'’. -]{2,40}(?:,[^()\n-]{1,30})?\s*(?:\([^()\n]{1,40}\))?\s*[-–—]{1,2}\s+"
+)
+
 
 def lead(article: Article) -> str:
-    """The first paragraph of the body ("" if there is none)."""
-    return article.body.split("\n\n", 1)[0].strip()
+    """The first paragraph of the body, without a wire dateline ("" if there is none)."""
+    first = article.body.split("\n\n", 1)[0].strip()
+    return _DATELINE.sub("", first, count=1)
 
 
 def lead_text(article: Article) -> str:
