@@ -110,7 +110,10 @@ _BOILERPLATE_LINE = re.compile(
     r"|join (?:our|the) (?:commenting|conversation)|comments?$|share this (?:article|story)"
     r"|this is a breaking news? story|sign up (?:for|to) (?:our|the)\b.*(?:newsletter|emails?)"
     r"|get the latest .{0,60} in your inbox|sign up for our emails"
-    r"|(?:photo|image|picture|file photo|credit)s?\s*:\s*\S.{0,60}$)",
+    r"|(?:photo|image|picture|file photo|credit)s?\s*:\s*\S.{0,60}$"
+    # A blog engine's byline under or after the text: "Posted by Fran Doyle on 11/03/2026
+    # 10:00 in Local".
+    r"|posted by .{1,60}? on \d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b.{0,50}$)",
     re.IGNORECASE,
 )
 _BOILERPLATE_ANYWHERE = re.compile(
