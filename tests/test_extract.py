@@ -196,50 +196,44 @@ def test_site_name_segment_is_cut_from_either_end(
     assert record.title == (expected or f"Port Almer: {HEADLINE}")
 
 
-def test_demo_titles_come_without_site_names() -> None:
-    """Served from 127.0.0.1 the demo outlets have no host name to go by; Tidewater Times
-    ('Tidewater Times - Headline', no og:site_name) is named by the link to its home page."""
+@pytest.fixture(scope="module")
+def demo_extracted() -> list[tuple[str, str, str]]:
+    """(expected title, extracted title, extracted body) of every free demo page, served
+    from 127.0.0.1 (no host name to go by)."""
     world = load_world()
     base = "http://127.0.0.1:8000"
     pages = build_pages(base, world)
-    got = {}
+    found = []
     for article in world.articles:
         page_ = pages.get(article.path)
         if page_ is not None and not article.paywalled:
-            got[article.title] = extract_article(page_.body, base + article.path).title
-    assert len(got) > 50
-    assert [(title, found) for title, found in got.items() if found != title] == []
+            record = extract_article(page_.body, base + article.path)
+            found.append((article.title, record.title, record.body or ""))
+    assert len(found) > 50
+    return found
 
 
-def test_demo_bodies_start_with_their_text_not_a_section_label() -> None:
+def test_demo_titles_come_without_site_names(demo_extracted: list[tuple[str, str, str]]) -> None:
+    """Tidewater Times ('Tidewater Times - Headline', no og:site_name) is named by the link to
+    its home page."""
+    assert [(want, got) for want, got, _ in demo_extracted if got != want] == []
+
+
+def test_demo_bodies_start_with_their_text_not_a_section_label(
+    demo_extracted: list[tuple[str, str, str]],
+) -> None:
     """The Harbour Herald puts a kicker ('National', 'Health') above its headline; as the
     body's first paragraph it became the 'lead' that clustering and writing read."""
-    world = load_world()
-    base = "http://127.0.0.1:8000"
-    pages = build_pages(base, world)
-    firsts = {}
-    for article in world.articles:
-        page_ = pages.get(article.path)
-        if page_ is not None and not article.paywalled:
-            body = extract_article(page_.body, base + article.path).body or ""
-            firsts[article.id] = body.split("\n\n")[0]
-    assert len(firsts) > 50
-    assert {k: v for k, v in firsts.items() if len(v.split()) < 5} == {}
+    firsts = [body.split("\n\n")[0] for _, _, body in demo_extracted]
+    assert [first for first in firsts if len(first.split()) < 5] == []
 
 
-def test_demo_bodies_end_without_a_blog_byline() -> None:
+def test_demo_bodies_end_without_a_blog_byline(
+    demo_extracted: list[tuple[str, str, str]],
+) -> None:
     """Tidewater Times closes each post with 'Posted by NAME on DATE in SECTION'; glued to
     the next sentence by the writer, it reached 5 of 15 published demo stories."""
-    world = load_world()
-    base = "http://127.0.0.1:8000"
-    pages = build_pages(base, world)
-    bodies = [
-        extract_article(page_.body, base + article.path).body or ""
-        for article in world.articles
-        if (page_ := pages.get(article.path)) is not None and not article.paywalled
-    ]
-    assert len(bodies) > 50
-    assert [b for b in bodies if "Posted by" in b] == []
+    assert [body for _, _, body in demo_extracted if "Posted by" in body] == []
 
 
 @pytest.mark.parametrize(

@@ -174,6 +174,11 @@ _COMPANY_ROLES = frozenset({"owner", "leader", "head", "chief", "general", "majo
 _PERSON_ROLES = ROLE_NOUNS - _COMPANY_ROLES
 
 
+def _job_words(apposition: str) -> set[str]:
+    """The first words of an apposition, where its job noun stands ("an art-loss researcher")."""
+    return set(re.findall(r"[\w’']+", apposition.casefold())[:5])
+
+
 def _described_people(texts: Sequence[str], found: Sequence[tuple[Entity, ...]]) -> set[str]:
     described: set[str] = set()
     for text, ents in zip(texts, found, strict=True):
@@ -184,8 +189,7 @@ def _described_people(texts: Sequence[str], found: Sequence[tuple[Entity, ...]])
             if entity.text.casefold().startswith("the "):
                 continue
             match = _APPOSITIVE.match(text[entity.end :])
-            words = re.findall(r"[\w’']+", match[1].casefold())[:5] if match else []
-            if set(words) & _PERSON_ROLES:
+            if match and _job_words(match[1]) & _PERSON_ROLES:
                 described |= {key, key.split()[-1]}
     return described
 
@@ -204,8 +208,7 @@ def _untagged_people(text: str, entities: tuple[Entity, ...]) -> tuple[Entity, .
         if any(e.start < end and start < e.end for e in entities):
             continue
         first = match[1].split()[0].casefold()
-        words = set(re.findall(r"[\w’']+", match[2].casefold())[:5])
-        if first not in STOPWORDS | _PLACE_WORDS and words & ROLE_NOUNS:
+        if first not in STOPWORDS | _PLACE_WORDS and _job_words(match[2]) & ROLE_NOUNS:
             added.append(Entity(match[1], "PERSON", start, end))
     return tuple(sorted((*entities, *added), key=lambda e: e.start))
 

@@ -136,11 +136,15 @@ def judge_evidence(sentence: str, alignment: Alignment, evidence: Evidence) -> l
     return [t for t in texts if not any(t != other and t in other for other in texts)]
 
 
+def _numbered(items: list[str]) -> list[str]:
+    return [f"E{i + 1}. {text}" for i, text in enumerate(items)]
+
+
 def judge_prompt(
     sentence: str, alignment: Alignment, evidence: Evidence, *, second: bool = False
 ) -> Prompt:
     items = judge_evidence(sentence, alignment, evidence)
-    lines = [f"E{i + 1}. {text}" for i, text in enumerate(items)]
+    lines = _numbered(items)
     if second:
         user = "\n".join([f"CLAIM: {sentence}", "", "EVIDENCE:", *lines])
         return Prompt(SECOND_OPINION, user, max_tokens=24, temperature=0.0)
@@ -158,7 +162,7 @@ def _problems(rating: Rating) -> list[Problem]:
 
 def action_prompt(sentence: str, action: str, alignment: Alignment, evidence: Evidence) -> Prompt:
     items = judge_evidence(sentence, alignment, evidence)
-    lines = [f"E{i + 1}. {text}" for i, text in enumerate(items)]
+    lines = _numbered(items)
     user = "\n".join(["EVIDENCE:", *lines, "", f"SENTENCE: {sentence}", f"ACTION: {action}"])
     return Prompt(ACTION_CHECK, user, max_tokens=24, temperature=0.0)
 
@@ -192,7 +196,7 @@ def speaker_prompt(sentence: str, speaker: str, alignment: Alignment, evidence: 
     naming = next((c for c in evidence.sentences if wanted & c.stems), None)
     if naming is not None and not any(naming.passage.text in item for item in items):
         items.append(naming.passage.text)
-    lines = [f"E{i + 1}. {text}" for i, text in enumerate(items)]
+    lines = _numbered(items)
     user = "\n".join(["EVIDENCE:", *lines, "", f"SENTENCE: {sentence}", f"SPEAKER: {speaker}"])
     return Prompt(SPEAKER_CHECK, user, max_tokens=24, temperature=0.0)
 
