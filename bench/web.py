@@ -4,7 +4,9 @@
 
 Serves a store (by default a fresh one filled with the fixture stories) with `newsdesk serve`'s
 app under uvicorn in a subprocess, then loads it over loopback with a small keep-alive HTTP/1.1
-client written on asyncio streams (bounded by request count and time). The baseline, measured
+client written on asyncio streams (bounded by request count and time). The story asked for (as
+a page and from the API) is the fixtures' ferry-report, or with --db the lead story of that
+store's front page, so every request is for a page it has. The baseline, measured
 in the same run against the same server, is the static stylesheet: the cost of uvicorn and
 routing alone. wrk is used too when it is installed (apt-get install wrk).
 Targets: 500 requests/s and p99 under 100 ms.
@@ -24,15 +26,23 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
+
+from newsdesk.web.render import story_path
 
 TARGET_RPS = 500.0
 TARGET_P99_MS = 100.0
-PATHS = {
-    "static css (baseline)": "/static/site.css",
-    "front page": "/",
-    "story page": "/story/ferry-report.html",
-    "api story": "/api/v1/stories/ferry-report",
-}
+FIXTURE_STORY = "ferry-report"
+
+
+def paths_for(story_id: str) -> dict[str, str]:
+    """The pages measured, the first being the baseline; `story_id` must be published."""
+    return {
+        "static css (baseline)": "/static/site.css",
+        "front page": "/",
+        "story page": "/" + story_path(story_id),
+        "api story": f"/api/v1/stories/{quote(story_id, safe='')}",
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +86,8 @@ async def _one_connection(
 async def load(
     host: str, port: int, path: str, requests: int, connections: int, limit_s: float
 ) -> Result:
-    quota, latencies = [requests], []
+    quota: list[int] = [requests]
+    latencies: list[float] = []
     start = time.perf_counter()
     deadline = start + limit_s
     errors = await asyncio.gather(
@@ -99,6 +110,20 @@ def _fixture_store(directory: Path) -> Path:
     with Store(path) as store:
         fill_store(store)
     return path
+
+
+def _lead_story(db: Path) -> str:
+    """The id of the store's lead published story; SystemExit when it has none."""
+    from newsdesk.store import Store
+    from newsdesk.web.model import load_site
+
+    if not db.is_file():
+        raise SystemExit(f"no store at {db}")
+    with Store(db) as store:
+        site = load_site(store)
+    if not site.stories:
+        raise SystemExit(f"{db} has no published story to ask for")
+    return site.stories[0].id
 
 
 def _serve(db: Path, port: int) -> None:
@@ -146,25 +171,28 @@ def main() -> None:
         _serve(Path(args.serve[0]), int(args.serve[1]))
         return
     with tempfile.TemporaryDirectory() as tmp:
-        db = args.db or _fixture_store(Path(tmp))
+        if args.db is not None:
+            db, story_id = args.db, _lead_story(args.db)
+        else:
+            db, story_id = _fixture_store(Path(tmp)), FIXTURE_STORY
         port = _free_port()
         server = subprocess.Popen([sys.executable, __file__, "--serve", str(db), str(port)])
         try:
             _wait_for(port, server)
-            _report(port, args)
+            _report(port, args, paths_for(story_id))
         finally:
             server.terminate()
             server.wait(10)
 
 
-def _report(port: int, args: argparse.Namespace) -> None:
+def _report(port: int, args: argparse.Namespace, paths: dict[str, str]) -> None:
     print(
         f"uvicorn, 1 process; {args.connections} keep-alive connections; "
-        f"{args.requests} requests per page (after 200 warm-up)"
+        f"{args.requests} requests per page (after 200 warm-up); story {paths['story page']}"
     )
     baseline: float | None = None
     ok = True
-    for name, path in PATHS.items():
+    for name, path in paths.items():
         asyncio.run(load("127.0.0.1", port, path, 200, 4, 10))  # warm the page cache
         result = asyncio.run(
             load("127.0.0.1", port, path, args.requests, args.connections, args.seconds)

@@ -13,6 +13,11 @@ one headline (JSON schema) prompt through our LlamaModel wrapper and through a b
 the KV cache cleared before each call; prints the ratio of the fastest runs (bare seconds /
 ours: 1.0 means no overhead; the fastest run is the least disturbed by other jobs). Ends with
 peak RSS, the load average (the machine may be shared) and two stories in full.
+
+    .venv/bin/python bench/writing.py --builds portable=A.whl,native=B.whl [--rounds 3]
+
+compares llama.cpp builds instead (bench/builds.py): prompt and generation tokens/s per build,
+interleaved in one run.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from pydantic import BaseModel
 from newsdesk.demo import story_articles
 from newsdesk.drafts import Draft
 from newsdesk.layout import render_house
-from newsdesk.models.factory import text_model
+from newsdesk.models.factory import embedded_model_path, text_model
 from newsdesk.models.llama import LlamaModel
 from newsdesk.models.text import Completion, Prompt
 from newsdesk.pipeline.writing import checked_body
@@ -190,7 +195,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--show", type=int, default=2, help="stories printed in full")
+    parser.add_argument(
+        "--builds",
+        help="compare llama.cpp builds instead: NAME=WHEEL[,NAME=WHEEL...] (bench/builds.py)",
+    )
     args = parser.parse_args(argv)
+    if args.builds:
+        from builds import compare_builds
+
+        compare_builds(args.builds, embedded_model_path(), args.threads, args.rounds)
+        return 0
     stories = [s for s in args.stories.split(",") if s]
     load_before = os.getloadavg()
     started = time.perf_counter()

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from newsdesk.cli.main import app
+from newsdesk.cli.write import read_sources
 from newsdesk.demo import load_world
 from newsdesk.layout import parse_house_file
 
@@ -71,6 +73,24 @@ def test_fake_writer_and_writer_from_settings(
         assert len(article.tags) == 3
 
 
+def test_a_missing_or_empty_published_is_no_date(tmp_path: Path) -> None:
+    data = story_input("storm-edda")
+    first, second, third = data["articles"][:3]
+    del first["published"]
+    second["published"] = ""
+    third["published"] = "Mon, 09 Mar 2026 07:15:00 +0100"  # as RSS writes dates
+    data["articles"] = [first, second, third]
+    source = write_json(tmp_path / "story.json", data)
+    published = [a.published for a in read_sources(source)]
+    assert published == [None, None, datetime(2026, 3, 9, 6, 15, tzinfo=UTC)]
+    for writer in ("extractive", "fake"):
+        result = CliRunner().invoke(app, ["compose", str(source), "--writer", writer])
+        assert result.exit_code == 0, result.output
+        (article,) = parse_house_file(result.stdout.rstrip("\n"))
+        assert article.paragraphs and article.published is not None
+        assert {r.headline for r in article.related} <= {a["title"] for a in data["articles"]}
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -80,7 +100,12 @@ def test_fake_writer_and_writer_from_settings(
         ('{"articles": [{"title": "T", "outlet": "O", "url": "u"}]}', "articles.0.body"),
         (
             '{"articles": [{"title": "T", "outlet": "O", "body": "B", "published": "soon"}]}',
-            "articles.0.published",
+            """articles.0.published (article 1, "T"): not a date: 'soon' (give ISO 8601""",
+        ),
+        (
+            '{"articles": [{"title": "T", "outlet": "O", "body": "B"}, '
+            '{"title": "Second", "outlet": "O", "body": "B", "published": "not a date"}]}',
+            """articles.1.published (article 2, "Second"): not a date: 'not a date'""",
         ),
         (
             '{"articles": [{"title": "T", "outlet": "O", "body": "Too short."}]}',

@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from newsdesk.checks.entities import spacy_entities
 from newsdesk.cli.main import app
+from newsdesk.cli.restyle import read_input
 from newsdesk.demo import load_world, story_articles
 from newsdesk.drafts import Fact, SourceRef
 from newsdesk.layout import parse_house
@@ -239,6 +240,21 @@ def test_cli_restyles_one_article_as_text_and_json(tmp_path: Path) -> None:
     assert data["verification"]["sentences"][0]["citations"][0]["outlet"] == "Test Wire"
 
 
+def test_cli_takes_an_article_without_a_date(tmp_path: Path) -> None:
+    undated = {k: v for k, v in _article_json(SEED_STYLE).items() if k != "published"}
+    for published in (None, ""):
+        article = undated if published is None else {**undated, "published": published}
+        for data in ({"article": article}, {"articles": [article]}):
+            path = _write(tmp_path, data)
+            (source,) = read_input(path)
+            assert source.published is None and source.title == SEED_STYLE.title
+            result = CliRunner().invoke(
+                app, ["restyle", str(path), "--writer", "extractive", "--voice", "brief"]
+            )
+            assert result.exit_code == 0, result.output
+            assert parse_voice(result.stdout.rstrip("\n")).sections
+
+
 @pytest.mark.parametrize(
     ("content", "args", "message"),
     [
@@ -246,6 +262,11 @@ def test_cli_restyles_one_article_as_text_and_json(tmp_path: Path) -> None:
         ({"article": {"title": "T", "outlet": "O"}}, [], "article.body"),
         ({"article": {}, "articles": []}, [], "is not"),
         ({"articles": []}, [], "is not"),
+        (
+            {"articles": [{**_article_json(SEED_STYLE), "published": "not a date"}]},
+            [],
+            f"""articles.0.published (article 1, "{SEED_STYLE.title}"): not a date""",
+        ),
         ({"article": _article_json(SEED_STYLE)}, ["--voice", "pirate"], "unknown voice"),
         ({"article": _article_json(SEED_STYLE)}, ["--format", "pdf"], "unknown format"),
         ({"article": _article_json(SEED_STYLE)}, ["--story", "x"], "either PATH.json or"),

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urljoin
 
 import feedparser
 import pytest
@@ -153,6 +154,36 @@ def test_unknown_story_is_a_404_page(client: TestClient) -> None:
     response = client.get("/story/no-such-story.html")
     assert response.status_code == 404
     assert "Not found" in response.text and 'href="../index.html"' in response.text
+
+
+def test_unknown_paths_are_the_html_404_page_and_api_paths_stay_json(
+    client: TestClient,
+) -> None:
+    page_headers = client.get("/").headers
+    for path in ("/no/such/page", "/static/missing.css", "/category/nothing.atom", "/api2"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response.headers["content-type"] == "text/html; charset=utf-8", path
+        for header in ("content-security-policy", "x-content-type-options", "referrer-policy"):
+            assert response.headers[header] == page_headers[header], (path, header)
+        assert "<h1>Not found</h1>" in response.text and "detail" not in response.text
+    # Its links are relative to where it was asked for, so they lead back into the site.
+    page = client.get("/no/such/page").text
+    for link in links_of(page):
+        if not link.startswith("#"):
+            target = urljoin("http://testserver/no/such/page", link)
+            assert client.get(target).status_code == 200, link
+    head = client.head("/no/such/page")
+    assert head.status_code == 404 and head.content == b""
+    assert head.headers["content-type"] == "text/html; charset=utf-8"
+    for path in ("/api/v1/no-such-thing", "/api/nothing", "/api"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response.headers["content-type"] == "application/json", path
+        assert response.json() == {"detail": "Not Found"}
+    story = client.get("/api/v1/stories/no-such-story")
+    assert story.status_code == 404
+    assert story.json() == {"detail": "no published story has this id"}
 
 
 def test_search_finds_published_stories_with_highlights(client: TestClient) -> None:
@@ -489,6 +520,25 @@ def test_publish_writes_a_site_whose_links_all_resolve(db: Path, tmp_path: Path)
     assert listing["total"] == 20
     detail = json.loads((out / f"api/v1/stories/{VOICED_STORY}.json").read_text())
     assert detail["id"] == VOICED_STORY
+
+
+def test_publish_writes_a_404_page_for_static_hosts(db: Path, tmp_path: Path) -> None:
+    relative, absolute = tmp_path / "relative", tmp_path / "absolute"
+    with Store(db) as store:
+        publish_site(store, relative)
+        publish_site(store, absolute, base_url="https://news.example/desk")
+    page = (relative / "404.html").read_text(encoding="utf-8")
+    assert "<h1>Not found</h1>" in page and 'href="index.html"' in page
+    for link in links_of(page):  # without a base URL: relative to the site's top
+        if not link.startswith("#"):
+            assert (relative / link).is_file(), link
+    # With one, absolute: a host shows 404.html for a missing page at any depth.
+    page = (absolute / "404.html").read_text(encoding="utf-8")
+    assert 'href="https://news.example/desk/index.html"' in page
+    assert 'href="https://news.example/desk/static/site.css"' in page
+    assert all(link.startswith(("https://news.example/desk/", "#")) for link in links_of(page)), (
+        links_of(page)
+    )
 
 
 def test_export_writes_each_story_in_the_house_layout(db: Path, tmp_path: Path) -> None:

@@ -53,3 +53,9 @@ class ExtractError(NewsdeskError):
 
 class ModelError(NewsdeskError):
     """A model could not be loaded or did not answer."""
+
+
+class ModelBackendError(ModelError):
+    """The model's native backend cannot run on this machine (e.g. llama.cpp dies by SIGILL).
+
+    A setup problem, not a passing failure: the command exits 2 with the fix."""

@@ -10,7 +10,7 @@ from typing import Any, NoReturn
 
 import typer
 
-from newsdesk.errors import ConfigError, NewsdeskError
+from newsdesk.errors import ConfigError, ModelBackendError, NewsdeskError
 from newsdesk.settings import Settings, load_settings
 
 EXIT_ERROR = 1
@@ -26,10 +26,11 @@ def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
 
 @contextmanager
 def reported_errors() -> Iterator[None]:
-    """Turn our exceptions into one clear line and an exit code (2 for configuration)."""
+    """Turn our exceptions into one clear line and an exit code (2 for configuration and for a
+    model backend that cannot run on this machine: both are setup to fix, not a passing fault)."""
     try:
         yield
-    except ConfigError as exc:
+    except (ConfigError, ModelBackendError) as exc:
         fail(str(exc), EXIT_CONFIG)
     except NewsdeskError as exc:
         fail(str(exc))

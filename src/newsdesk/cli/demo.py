@@ -1,15 +1,21 @@
-"""demo: the whole pipeline on our built-in sample outlets, served from loopback."""
+"""demo: the whole pipeline on our built-in sample outlets, served from loopback.
+
+The site is up before the desk starts: a newcomer reads the first story as soon as it is
+written (most-covered first) while the rest are still being written; the front page says how
+many are left, and the log says what each stage and each story took."""
 
 from __future__ import annotations
 
+import time
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from newsdesk.cli.common import settings_from
-from newsdesk.cli.ingest import run_pipeline, status_command
+from newsdesk.cli.common import reported_errors, settings_from
+from newsdesk.cli.ingest import open_store, run_pipeline, status_command
 from newsdesk.demo.server import DemoServer
 
 
@@ -21,11 +27,13 @@ def demo_command(
     port: Annotated[
         int, typer.Option(help="Loopback port of the sample outlets (fixed, so feeds stay known).")
     ] = 8741,
-    serve: Annotated[bool, typer.Option(help="Serve the site when the run is done.")] = True,
+    serve: Annotated[
+        bool, typer.Option(help="Serve the site while the desk writes, and after.")
+    ] = True,
     web_port: Annotated[int, typer.Option(help="Port of the desk's web site.")] = 8000,
 ) -> None:
-    """Run the desk on the offline sample outlets, then serve what it wrote."""
-    console = Console()
+    """Run the whole desk on the offline sample outlets and serve its site while it writes."""
+    console = Console(stderr=True, soft_wrap=True)
     # The sample outlets keep serving while the site is up: its source links point at them.
     with DemoServer(port=port) as server:
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -40,16 +48,40 @@ def demo_command(
             allow_private_addresses=True,
             politeness_delay=0.0,
         )
-        run_pipeline(settings)
-        ctx.obj = {**(ctx.obj or {}), "data_dir": data_dir}
-        status_command(ctx)
-        console.print(f"store: {settings.db_path}")
+        with reported_errors():
+            open_store(settings).close()  # the schema exists before the site first reads it
+        site: AbstractContextManager[str | None] = nullcontext()
         if serve:
-            from newsdesk.web import create_app
-            from newsdesk.web import serve as serve_app
+            from newsdesk.web import BackgroundServer, create_app
 
+            site = BackgroundServer(create_app(settings.db_path), port=web_port)
+        with site as url:
+            if url:
+                console.print(
+                    f"[bold green]The desk's site: {url}[/]  stories appear there as they are "
+                    "written, most-covered first"
+                )
+            started = time.monotonic()
+            report = run_pipeline(settings)
             console.print(
-                f"\n[bold green]The desk's site: http://127.0.0.1:{web_port}/[/]  "
-                f"(sample outlets: {server.base_url}/ ; Ctrl-C to stop)"
+                f"run {report.run_id} done in {time.monotonic() - started:.0f} s: "
+                f"{report.counts['stories_published']} stories published, "
+                f"{report.counts['stories_held']} held back"
             )
-            serve_app(create_app(settings.db_path), "127.0.0.1", web_port)
+            ctx.obj = {**(ctx.obj or {}), "data_dir": data_dir}
+            status_command(ctx)
+            console.print(f"store: {settings.db_path}")
+            if url:
+                console.print(
+                    f"\n[bold green]The desk's site: {url}[/]  "
+                    f"(sample outlets: {server.base_url}/ ; Ctrl-C to stop)"
+                )
+                _wait_for_interrupt()
+
+
+def _wait_for_interrupt() -> None:
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass

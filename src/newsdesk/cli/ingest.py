@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
@@ -22,7 +25,7 @@ console = Console(stderr=True)
 
 
 class RichProgress:
-    """One bar per pipeline stage."""
+    """One bar per pipeline stage; a step's note (a story written) is printed above the bars."""
 
     def __init__(self, progress: Progress) -> None:
         self._progress = progress
@@ -31,23 +34,63 @@ class RichProgress:
     def start(self, stage: str, total: int) -> None:
         self._tasks[stage] = self._progress.add_task(stage, total=total)
 
-    def advance(self, stage: str) -> None:
+    def advance(self, stage: str, note: str = "") -> None:
         self._progress.advance(self._tasks[stage])
+        if note:
+            self._progress.console.print(f"{stage}: {escape(note)}", highlight=False)
+
+
+class LogProgress:
+    """Plain lines for logs and pipes: one when a stage ends, one per noted step, with seconds.
+
+    [   1.9 s] feeds: 8 done in 1.9 s
+    [  52.0 s] writing 1/15: published in 41.2 s: Storm closes the coast road
+    """
+
+    def __init__(self, write: Callable[[str], None], clock: Callable[[], float]) -> None:
+        self._write = write
+        self._clock = clock
+        self._began = clock()
+        self._stages: dict[str, tuple[int, int, float]] = {}
+
+    def start(self, stage: str, total: int) -> None:
+        self._stages[stage] = (0, total, self._clock())
+        if total == 0:
+            self._line(f"{stage}: nothing to do")
+
+    def advance(self, stage: str, note: str = "") -> None:
+        done, total, started = self._stages[stage]
+        done += 1
+        self._stages[stage] = (done, total, started)
+        if note:
+            self._line(f"{stage} {done}/{total}: {note}")
+        if done == total:
+            self._line(f"{stage}: {total} done in {self._clock() - started:.1f} s")
+
+    def _line(self, text: str) -> None:
+        self._write(f"[{self._clock() - self._began:7.1f} s] {text}")
+
+
+def _log_line(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
 
 
 def run_pipeline(settings: Settings, *, fail_fast: bool = False, quiet: bool = False) -> RunReport:
-    """Run every stage under the writer lock, with progress bars on stderr."""
+    """Run every stage under the writer lock. Progress on stderr: bars on a terminal, plain
+    lines with seconds elsewhere (a log, a pipe), nothing when `quiet`."""
     with reported_errors():
         preflight(settings)  # configuration errors exit 2 before anything is written
         store = open_store(settings)
     with reported_errors(), store:
         store.acquire_writer()
-        columns = (TextColumn("{task.description:<9}"), BarColumn(), MofNCompleteColumn())
-        with Progress(*columns, console=console, disable=quiet) as bars:
-            report = Pipeline(
-                settings, store, progress=RichProgress(bars), fail_fast=fail_fast
-            ).run()
-    return report
+        if quiet or console.is_terminal:
+            columns = (TextColumn("{task.description:<9}"), BarColumn(), MofNCompleteColumn())
+            with Progress(*columns, console=console, disable=quiet) as bars:
+                return Pipeline(
+                    settings, store, progress=RichProgress(bars), fail_fast=fail_fast
+                ).run()
+        lines = LogProgress(_log_line, time.monotonic)
+        return Pipeline(settings, store, progress=lines, fail_fast=fail_fast).run()
 
 
 def open_store(settings: Settings) -> Store:
@@ -65,7 +108,8 @@ def run_command(
     ] = None,
     fail_fast: Annotated[bool, typer.Option(help="Stop at the first unexpected error.")] = False,
 ) -> None:
-    """Poll every feed, fetch and extract new articles, remove duplicates."""
+    """Poll the feeds, fetch, extract and dedupe new articles, group them into stories, and
+    write, verify and publish each corroborated story (see `status` for what was held back)."""
     settings = settings_from(ctx, feeds_file=feeds)
     report = run_pipeline(settings, fail_fast=fail_fast)
     summary = ", ".join(f"{k}={v}" for k, v in sorted(report.counts.items()))

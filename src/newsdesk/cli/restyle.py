@@ -20,7 +20,7 @@ import typer
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from newsdesk.cli.common import EXIT_CONFIG, fail, reported_errors, settings_from
-from newsdesk.cli.write import SourceInput
+from newsdesk.cli.write import SourceInput, input_problem
 from newsdesk.models.factory import WRITER_KINDS, text_model
 from newsdesk.pipeline.voices import CheckedRewrite, restyle_checked, voice_payload
 from newsdesk.records import Article
@@ -74,11 +74,9 @@ def read_input(path: Path) -> list[Article]:
     try:
         parsed = RestyleInput.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "input"
         fail(
             f'{path} is not {{"article": {{title, outlet, url, published, body}}}} '
-            f'or {{"articles": [...]}}: {where}: {first["msg"]}',
+            f'or {{"articles": [...]}}: {input_problem(exc, data)}',
             EXIT_CONFIG,
         )
     sources = [parsed.article] if parsed.article is not None else parsed.articles or []
@@ -165,7 +163,10 @@ def restyle_command(
         bool, typer.Option("--judge/--no-judge", help="Let the model judge what checks leave open.")
     ] = True,
 ) -> None:
-    """Tell one article, or a written story, in another voice; every sentence is verified."""
+    """Retell an article (PATH.json) or a stored story (--story) in another voice, verified.
+
+    Every sentence is checked against the sources; a held-back rewrite is printed, exit 1.
+    """
     if format_ not in FORMATS:
         fail(f"unknown format {format_!r}; choose one of {', '.join(FORMATS)}", EXIT_CONFIG)
     if writer is not None and writer not in WRITER_KINDS:

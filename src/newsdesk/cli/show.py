@@ -43,7 +43,7 @@ def show_command(
         int | None, typer.Option("--version", "-v", help="A version number (default: latest).")
     ] = None,
 ) -> None:
-    """Print one story's article: the house text layout, JSON with citations, or Markdown."""
+    """Print a written story (latest version, or --version N) as text, JSON or Markdown."""
     if format_ not in FORMATS:
         fail(f"unknown format {format_!r}; choose one of {', '.join(FORMATS)}", EXIT_CONFIG)
     settings = settings_from(ctx)

@@ -18,9 +18,9 @@ def cluster_command(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help='JSONL: {"id","title","text","published",...}')],
 ) -> None:
-    """Group articles into stories; prints {"id","cluster"} per line, in input order.
+    """Group the articles of a JSONL file into stories; print {"id","cluster"} per line.
 
-    Runs the pipeline's clustering step on a temporary store, removed afterwards.
+    Output is in input order and "cluster" is a story id; clustered on a throwaway store.
     """
     settings = settings_from(ctx)
     with reported_errors():

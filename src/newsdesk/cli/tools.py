@@ -23,7 +23,7 @@ def _read(path: Path) -> bytes:
 def parse_feed_command(
     path: Annotated[Path, typer.Argument(help="A feed file (RSS, Atom or JSON Feed).")],
 ) -> None:
-    """Parse one feed file and print it as JSON."""
+    """Parse one feed file (RSS, Atom or JSON Feed) and print its entries as JSON."""
     data = _read(path)
     with reported_errors():
         feed = parse_feed(data, url=None)
@@ -53,7 +53,7 @@ def extract_command(
     path: Annotated[Path, typer.Argument(help="A saved HTML page.")],
     url: Annotated[str | None, typer.Option(help="The URL the page was fetched from.")] = None,
 ) -> None:
-    """Extract the article from one HTML page and print it as JSON."""
+    """Extract the article from one saved HTML page and print it as JSON."""
     data = _read(path)
     with reported_errors():
         article = extract_article(data, url)

@@ -41,7 +41,7 @@ def serve_command(
         typer.Option("--every", help="Also run the pipeline on this schedule, e.g. 15m or 1h."),
     ] = None,
 ) -> None:
-    """Serve the site, feeds and JSON API; with --every, keep the desk running too."""
+    """Serve the site, feeds and JSON API; with --every, also run the desk on a schedule."""
     from newsdesk.web import Scheduler, create_app, parse_interval, serve
 
     settings = settings_from(ctx)
@@ -70,7 +70,7 @@ def publish_command(
         typer.Option("--base-url", help="Public URL of the site, for absolute links in feeds."),
     ] = None,
 ) -> None:
-    """Write the site (HTML, feeds, JSON) as static files any web host can serve."""
+    """Write the site's published stories as static HTML, feeds and JSON for any web host."""
     from newsdesk.web import publish_site
 
     settings = settings_from(ctx)
@@ -89,7 +89,7 @@ def export_command(
         bool, typer.Option("--voices/--no-voices", help="Add each story's voices after it.")
     ] = True,
 ) -> None:
-    """Write each published story as a file in the house text layout, then its voices."""
+    """Write each published story to <id>.txt in the house layout, with its voices."""
     from newsdesk.web import export_text
 
     if format_ != "text":

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from newsdesk.errors import ConfigError
 from newsdesk.models.fake import FakeModel
 from newsdesk.models.packaged import QWEN_CODER_1_5B, assemble
+from newsdesk.models.probe import probe_backend
 from newsdesk.models.text import Prompt, TextModel
 from newsdesk.settings import Settings
 
@@ -37,13 +38,25 @@ def text_model(kind: str, settings: Settings) -> TextModel | None:
     raise ConfigError(f"unknown writer {kind!r}: choose one of {', '.join(WRITER_KINDS)}")
 
 
+def embedded_model_path() -> Path:
+    """The embedded writer's GGUF file, assembled from its packages on first use."""
+    return assemble(QWEN_CODER_1_5B)
+
+
+def probe_embedded(settings: Settings) -> None:
+    """Raise ModelBackendError now if the embedded model would crash this process later."""
+    probe_backend(embedded_model_path(), threads=settings.model_threads)
+
+
 def _embedded(settings: Settings) -> TextModel:
     # Imported here: llama_cpp is an optional, heavy dependency the other kinds never need.
     from newsdesk.models.llama import LlamaModel
 
-    path = assemble(QWEN_CODER_1_5B)
+    path = embedded_model_path()
     key = (path, settings.model_threads, settings.model_context)
     if key not in _LOADED:
+        # A llama.cpp that cannot run on this CPU would kill this process; a child finds out.
+        probe_backend(path, threads=settings.model_threads)
         _LOADED[key] = LlamaModel(
             path, threads=settings.model_threads, context=settings.model_context
         )

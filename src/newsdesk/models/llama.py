@@ -71,3 +71,23 @@ class LlamaModel:
     def close(self) -> None:
         """Free the model now: left to interpreter shutdown, llama.cpp's finaliser can fail."""
         self._llm.close()
+
+
+def self_test(path: Path, threads: int = 2) -> None:
+    """Load the model and decode: a prompt batch, then single tokens, with `threads` threads.
+
+    What a llama.cpp built for another CPU dies on (models/probe.py runs this in a child).
+    """
+    from llama_cpp import Llama
+
+    llm = Llama(
+        model_path=str(path),
+        n_ctx=256,
+        n_threads=threads,
+        n_threads_batch=threads,
+        seed=7,
+        verbose=False,
+    )
+    prompt = "The desk checks every sentence against its sources before it publishes. " * 4
+    llm.create_completion(prompt, max_tokens=4, temperature=0.0)
+    llm.close()

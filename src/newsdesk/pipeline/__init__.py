@@ -45,17 +45,19 @@ T = TypeVar("T")
 
 
 class Progress(Protocol):
-    """Where the pipeline reports progress (Rich bars in the CLI, nothing in tests)."""
+    """Where the pipeline reports progress (bars or log lines in the CLI, nothing in tests).
+
+    `note` says what one step did when that is worth a line of its own (a story written)."""
 
     def start(self, stage: str, total: int) -> None: ...
-    def advance(self, stage: str) -> None: ...
+    def advance(self, stage: str, note: str = "") -> None: ...
 
 
 class NoProgress:
     def start(self, stage: str, total: int) -> None:
         pass
 
-    def advance(self, stage: str) -> None:
+    def advance(self, stage: str, note: str = "") -> None:
         pass
 
 
@@ -179,6 +181,7 @@ class Pipeline:
             pending = self.store.pending_entries(self.settings.max_articles_per_feed)
             self.progress.start("articles", len(pending))
             await self._each(pending, lambda e: self._ingest_entry(fetcher, e, report), "articles")
+        self._progress_saved(report)
         self.progress.start("dedupe", 1)
         report.counts["texts"] = self._dedupe()
         self.progress.advance("dedupe")
@@ -194,19 +197,29 @@ class Pipeline:
             # Most-covered first (stories_to_write's order); the rest are written next run.
             report.counts["stories_deferred"] = len(todo) - self.settings.max_stories_per_run
             todo = todo[: self.settings.max_stories_per_run]
+        report.counts["stories_to_write"] = len(todo)
+        self._progress_saved(report)
         self.progress.start("writing", len(todo))
         if todo:
             model = text_model(self.settings.writer, self.settings)
-            report.counts.update(
-                write_stories(
-                    self.store,
-                    todo,
-                    model,
-                    model,
-                    advance=lambda: self.progress.advance("writing"),
-                    voices=self.settings.voices,
-                )
+
+            def written(note: str) -> None:
+                self._progress_saved(report)
+                self.progress.advance("writing", note)
+
+            write_stories(
+                self.store,
+                todo,
+                model,
+                model,
+                counts=report.counts,
+                advance=written,
+                voices=self.settings.voices,
             )
+
+    def _progress_saved(self, report: RunReport) -> None:
+        """The run's counts so far, in the store: the site says what is still being written."""
+        self.store.record_run_progress(report.run_id, dict(report.counts))
 
     async def _each(self, items: list[T], work: Callable[[T], Awaitable[None]], stage: str) -> None:
         """Run `work` on every item concurrently; the fetcher enforces the request limits."""

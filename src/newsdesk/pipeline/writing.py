@@ -10,8 +10,9 @@ twice and a story that grows is revised (versions kept), never duplicated.
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -175,15 +176,21 @@ def write_stories(
     model: TextModel | None,
     judge: TextModel | None,
     *,
-    advance: Any = None,
+    counts: Counter[str] | None = None,
+    advance: Callable[[str], None] | None = None,
     voices: Sequence[str] = (),
 ) -> Counter[str]:
-    counts: Counter[str] = Counter()
+    """Write, check and save each story in order; `counts` is updated as each one is saved and
+    `advance` told what became of it (one line: published or held back, seconds, title)."""
+    counts = Counter() if counts is None else counts
     for story, sources in todo:
         now = datetime.now(UTC)
+        started = time.perf_counter()
         version = write_version(story, sources, model, judge, now=now, voices=voices)
         store.save_version(version)
         counts["stories_published" if version.published else "stories_held"] += 1
         if advance is not None:
-            advance()
+            outcome = "published" if version.published else "held back"
+            seconds = time.perf_counter() - started
+            advance(f"{outcome} in {seconds:.1f} s: {version.title}")
     return counts

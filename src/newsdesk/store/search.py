@@ -87,6 +87,7 @@ def data_version(store: Store) -> str:
         "(SELECT COUNT(*) FROM articles), "
         "(SELECT COALESCE(MAX(id), 0) || ':' || COALESCE(MAX(finished_at), '') || ':' || "
         "        COUNT(*) FILTER (WHERE status = 'running') FROM runs), "
+        "(SELECT COALESCE(MAX(counts), '') FROM runs WHERE status = 'running'), "
         "(SELECT COALESCE(MAX(last_fetched), '') FROM feeds)"
     ).fetchone()
     return "|".join(str(part) for part in row)

@@ -350,6 +350,14 @@ class Store(StoriesMixin):
                 (_now(), status, json.dumps(counts, sort_keys=True), run_id),
             )
 
+    def record_run_progress(self, run_id: int, counts: dict[str, int]) -> None:
+        """What a run in progress has done so far (finish_run writes the final counts)."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE runs SET counts = ? WHERE id = ? AND status = 'running'",
+                (json.dumps(counts, sort_keys=True), run_id),
+            )
+
     def runs(self, limit: int = 10) -> list[dict[str, Any]]:
         rows = self.db.execute(
             "SELECT id, started_at, finished_at, status, counts FROM runs ORDER BY id DESC LIMIT ?",

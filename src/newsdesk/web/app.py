@@ -2,7 +2,8 @@
 
 Every response carries an ETag (a hash of its bytes), Last-Modified (the newest shown version)
 and Cache-Control, and a matching If-None-Match gets 304. HTML paths are the static site's
-file names (`story/<id>.html`), so served and published sites link the same way.
+file names (`story/<id>.html`), so served and published sites link the same way. A path
+that is not there gets the site's HTML "Not found" page; under /api/ the error stays JSON.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from typing import Annotated, Protocol
 from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from newsdesk.store.search import search_stories
 from newsdesk.web import feeds
@@ -118,6 +121,7 @@ def create_app(
         redoc_url=None,
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    _not_found_page(app, cache, pages)
     _html_routes(app, cache, pages, scheduler)
     _feed_routes(app, cache)
     _api_routes(app, cache)
@@ -131,6 +135,21 @@ def _html(site: Site, body: str) -> Rendered:
 def _not_found(pages: Pages, site: Site, request: Request) -> Response:
     body = pages.not_found(site, request.url.path.lstrip("/"))
     return Response(body, status_code=404, media_type=HTML, headers=SECURITY_HEADERS)
+
+
+def _is_api(path: str) -> bool:
+    return path == "/api" or path.startswith("/api/")
+
+
+def _not_found_page(app: FastAPI, cache: SiteCache, pages: Pages) -> None:
+    """Any 404 outside /api/ (no route, no static file, no such feed) is the site's HTML page;
+    API clients keep FastAPI's JSON error body, as do other statuses."""
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404 and not _is_api(request.url.path):
+            return _not_found(pages, cache.site(), request)
+        return await http_exception_handler(request, exc)
 
 
 def _html_routes(app: FastAPI, cache: SiteCache, pages: Pages, scheduler: HasState | None) -> None:

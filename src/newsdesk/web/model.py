@@ -220,12 +220,26 @@ class CategoryView:
 
 
 @dataclass(frozen=True, slots=True)
+class RunProgress:
+    """The run in progress, as far as it got: the front page says what is still being written."""
+
+    run_id: int
+    to_write: int | None  # stories it will write; None while it still ingests and clusters
+    written: int  # published or held back so far
+
+    @property
+    def remaining(self) -> int:
+        return max(0, (self.to_write or 0) - self.written)
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     stories: tuple[StoryView, ...]  # ranked, best first
     categories: tuple[CategoryView, ...]  # ordered by their best story
     held: tuple[HeldView, ...]
     problems: tuple[str, ...]
     by_id: Mapping[str, StoryView] = field(default_factory=dict)
+    run: RunProgress | None = None  # the run in progress, if any
 
     @property
     def updated(self) -> datetime | None:
@@ -450,4 +464,18 @@ def build_site(
 
 def load_site(store: Store) -> Site:
     articles = [stored.article for stored in store.articles(status=None)]
-    return build_site(store.stories(), store.versions(), articles)
+    site = build_site(store.stories(), store.versions(), articles)
+    return replace(site, run=run_progress(store.runs(1)))
+
+
+def run_progress(runs: Sequence[Mapping[str, object]]) -> RunProgress | None:
+    """The newest run's progress when it is still running (counts as the pipeline saves them)."""
+    if not runs or runs[0]["status"] != "running":
+        return None
+    counts = runs[0]["counts"]
+    assert isinstance(counts, dict)
+    to_write = counts.get("stories_to_write")
+    written = int(counts.get("stories_published", 0)) + int(counts.get("stories_held", 0))
+    run_id = runs[0]["id"]
+    assert isinstance(run_id, int)
+    return RunProgress(run_id, None if to_write is None else int(to_write), written)

@@ -4,6 +4,9 @@
 The static site is rendered by the same templates as the served one. Links are relative, so
 it works from any path prefix or straight from disk; feeds carry absolute links only when a
 base URL is given. Search needs a server, so the static pages have no search box.
+`404.html` is the "Not found" page for static hosts that show it for any missing path: with a
+base URL its links are absolute, so it works at any depth; without one they are relative to
+the site's top directory.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from newsdesk.web.render import (
 )
 
 STATIC_FILES = ("site.css",)
+NOT_FOUND = "404.html"  # the name static hosts (GitHub Pages, Netlify, ...) look for
 VOICE_RULE = "=== Voice: {name} ==="
 
 
@@ -38,11 +42,12 @@ def _api_path(story_id: str) -> str:
     return f"api/v1/stories/{quote(story_id, safe='')}.json"
 
 
-def _pages(site: Site, status: StatusInfo) -> Iterator[tuple[str, str | bytes]]:
-    """(relative path, content) for every file of the site."""
+def _pages(site: Site, status: StatusInfo, base: str) -> Iterator[tuple[str, str | bytes]]:
+    """(relative path, content) for every page of the site."""
     pages = Pages(search=False)
     yield INDEX, pages.front(site)
     yield STATUS, pages.status(site, status)
+    yield NOT_FOUND, pages.not_found(site, NOT_FOUND, root=base)
     for category in site.categories:
         yield category_path(category.slug), pages.category(site, category)
     for story in site.stories:
@@ -97,7 +102,7 @@ def publish_site(store: Store, out: Path, *, base_url: str = "") -> int:
     site = load_site(store)
     status = StatusInfo(store.feeds(), store.runs(20), store.counts(), store.failures(30), None)
     count = 0
-    for relative, content in [*_pages(site, status), *_feeds(site, base), *_api(site, base)]:
+    for relative, content in [*_pages(site, status, base), *_feeds(site, base), *_api(site, base)]:
         _write(out, relative, content)
         count += 1
     for name in STATIC_FILES:

@@ -102,15 +102,18 @@ def _environment() -> Environment:
 
 
 class Pages:
-    """Renders every page. `search` is off for static sites (no server to answer queries)."""
+    """Renders every page. `search` is off for static sites (no server to answer queries, and
+    no run in progress to report)."""
 
     def __init__(self, *, search: bool = True) -> None:
         self.search = search
         self.env = _environment()
 
-    def _render(self, template: str, path: str, site: Site, **context: Any) -> str:
+    def _render(
+        self, template: str, path: str, site: Site, *, root: str | None = None, **context: Any
+    ) -> str:
         return self.env.get_template(template).render(
-            root=root_for(path),
+            root=root_for(path) if root is None else root,
             site=site,
             search_enabled=self.search,
             current_category=context.pop("current_category", None),
@@ -122,8 +125,15 @@ class Pages:
         top = site.stories[:5]
         shown = {s.id for s in top}
         sections = [(c, [s for s in c.stories if s.id not in shown][:4]) for c in site.categories]
+        # A run in progress is news for a live page only; a static copy would keep it forever.
+        run = site.run if self.search else None
         return self._render(
-            "front.html", INDEX, site, top=top, sections=[(c, s) for c, s in sections if s]
+            "front.html",
+            INDEX,
+            site,
+            top=top,
+            sections=[(c, s) for c, s in sections if s],
+            run=run,
         )
 
     def category(self, site: Site, category: CategoryView) -> str:
@@ -155,5 +165,7 @@ class Pages:
     def status(self, site: Site, info: StatusInfo) -> str:
         return self._render("status.html", STATUS, site, info=info)
 
-    def not_found(self, site: Site, path: str) -> str:
-        return self._render("not_found.html", path, site)
+    def not_found(self, site: Site, path: str, *, root: str | None = None) -> str:
+        """The "Not found" page for `path`; `root` overrides the way back to the site root (a
+        static 404.html is shown at any depth, so it needs an absolute one to link right)."""
+        return self._render("not_found.html", path, site, root=root)
