@@ -31,8 +31,8 @@ from numpy.typing import NDArray
 
 from newsdesk.models.embedding import MiniLMEmbedder, pad_batch
 from newsdesk.models.ner import SpacyEntities
-from newsdesk.stages.cluster import ClusterConfig, ClusterItem, ClusterState, cluster
-from newsdesk.stages.cluster_io import ClusterRecord, embedding_text, read_cluster_jsonl
+from newsdesk.stories.cluster import ClusterConfig, ClusterItem, ClusterState, cluster
+from newsdesk.stories.jsonl import ClusterRecord, embedding_text, read_cluster_jsonl
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "clustering"
 DEV, SCORER = CORPUS / "dev.jsonl", CORPUS / "score.py"

@@ -26,7 +26,7 @@ from typing import Any
 import trafilatura
 
 from newsdesk.errors import ExtractError
-from newsdesk.stages.extract import extract_article
+from newsdesk.ingest.extract import extract_article
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpora" / "extraction"

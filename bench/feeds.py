@@ -24,7 +24,7 @@ from pathlib import Path
 import feedparser
 
 from newsdesk.errors import FeedError
-from newsdesk.stages.parse import parse_feed
+from newsdesk.ingest.feeds import parse_feed
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpora" / "feeds"

@@ -103,8 +103,8 @@ def _free_port() -> int:
 
 
 def _fixture_store(directory: Path) -> Path:
+    from newsdesk.demo.fixtures import fill_store
     from newsdesk.store import Store
-    from newsdesk.web.fixtures import fill_store
 
     path = directory / "newsdesk.db"
     with Store(path) as store:

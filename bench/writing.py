@@ -37,15 +37,15 @@ import llama_cpp
 from pydantic import BaseModel
 
 from newsdesk.demo import story_articles
-from newsdesk.drafts import Draft
-from newsdesk.layout import render_house
-from newsdesk.models.factory import embedded_model_path, text_model
+from newsdesk.formats.house import render_house
 from newsdesk.models.llama import LlamaModel
+from newsdesk.models.registry import embedded_model_path, text_model
 from newsdesk.models.text import Completion, Prompt
 from newsdesk.pipeline.writing import checked_body
 from newsdesk.settings import Settings
-from newsdesk.stages.verify import Verdict
-from newsdesk.stages.write import Headline, write_story
+from newsdesk.verify.verifier import Verdict
+from newsdesk.writing.drafts import Draft
+from newsdesk.writing.house import Headline, write_story
 
 DEFAULT_STORIES = "lumora-factory,ferry-aground,storm-edda"
 TARGET_SECONDS = 60.0  # per story on 2 cores, verification included (issues 5 and 6)

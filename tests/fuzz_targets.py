@@ -27,10 +27,10 @@ from hypothesis import strategies as st
 
 from newsdesk.demo.site import build_pages
 from newsdesk.errors import NewsdeskError
-from newsdesk.layout import parse_house_file, render_house_file
+from newsdesk.formats.house import parse_house_file, render_house_file
+from newsdesk.ingest.extract import extract_article
+from newsdesk.ingest.feeds import parse_feed
 from newsdesk.records import HouseArticle, RelatedArticle
-from newsdesk.stages.extract import extract_article
-from newsdesk.stages.parse import parse_feed
 from newsdesk.urls import canonicalize_url
 
 CRASHERS = Path(__file__).resolve().parent / "crashers"

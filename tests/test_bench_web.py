@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from newsdesk.demo.fixtures import HOSTILE_STORY, add_hostile_story
 from newsdesk.store import Store
-from newsdesk.web.fixtures import HOSTILE_STORY, add_hostile_story
 
 BENCH = Path(__file__).resolve().parents[1] / "bench" / "web.py"
 

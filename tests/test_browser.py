@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from newsdesk.demo.fixtures import HOSTILE_STORY, add_hostile_story, fill_store
 from newsdesk.store import Store
 from newsdesk.web import BackgroundServer, create_app
-from newsdesk.web.fixtures import HOSTILE_STORY, add_hostile_story, fill_store
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"

@@ -26,7 +26,7 @@ from newsdesk.models.embedding import (
 )
 from newsdesk.models.ner import FakeEntities, SpacyEntities, normalize_entity
 from newsdesk.pipeline.stories import lead_text, record_article
-from newsdesk.stages.cluster import (
+from newsdesk.stories.cluster import (
     ClusterConfig,
     ClusterError,
     ClusterItem,
@@ -34,7 +34,7 @@ from newsdesk.stages.cluster import (
     cluster,
     story_id,
 )
-from newsdesk.stages.cluster_io import (
+from newsdesk.stories.jsonl import (
     ClusterInputError,
     ClusterRecord,
     cluster_records,

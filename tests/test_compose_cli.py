@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from newsdesk.cli.main import app
 from newsdesk.cli.write import read_sources
 from newsdesk.demo import load_world
-from newsdesk.layout import parse_house_file
+from newsdesk.formats.house import parse_house_file
 
 
 def story_input(story_id: str) -> dict[str, list[dict[str, str]]]:

@@ -1,7 +1,7 @@
 from datetime import UTC, datetime
 
+from newsdesk.ingest.dedupe import DedupeItem, dedupe, shingles, signature
 from newsdesk.records import content_hash
-from newsdesk.stages.dedupe import DedupeItem, dedupe, shingles, signature
 
 WIRE = (
     "Harbour officials in Port Almer said on Tuesday that the new ferry terminal will open "

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from newsdesk.demo import DemoServer
-from newsdesk.layout import parse_house_file
+from newsdesk.formats.house import parse_house_file
 from newsdesk.pipeline import Pipeline
 from newsdesk.records import Story, StoryVersion
 from newsdesk.settings import Settings

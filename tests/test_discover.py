@@ -11,14 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdesk.errors import ConfigError
-from newsdesk.records import FeedSource
-from newsdesk.stages.discover import (
+from newsdesk.ingest.discover import (
     feeds_from_lines,
     feeds_from_opml,
     feeds_from_toml,
     find_feed_links,
     load_feed_list,
 )
+from newsdesk.records import FeedSource
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "feeds"
 

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from newsdesk.demo import load_world
 from newsdesk.demo.site import build_pages
 from newsdesk.errors import ExtractError
-from newsdesk.outlets import parse_spec
+from newsdesk.ingest.extract import MAX_HTML_CHARS, decode_html, extract_article
+from newsdesk.ingest.outlets import parse_spec
 from newsdesk.records import Article
-from newsdesk.stages.extract import MAX_HTML_CHARS, decode_html, extract_article
 from newsdesk.text import count_words
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "extraction"

@@ -35,8 +35,7 @@ from newsdesk.errors import (
     HTTPStatusError,
     RobotsDisallowedError,
 )
-from newsdesk.records import FetchResult
-from newsdesk.stages.fetch import (
+from newsdesk.ingest.fetch import (
     Fetcher,
     FetchPolicy,
     Resolver,
@@ -44,6 +43,7 @@ from newsdesk.stages.fetch import (
     retry_after_seconds,
     system_resolver,
 )
+from newsdesk.records import FetchResult
 
 pytestmark = pytest.mark.timeout(30)
 

@@ -3,10 +3,10 @@ sentences written for the test, and correct rewordings it must let through."""
 
 import pytest
 
-from newsdesk.drafts import Fact, SourceRef
-from newsdesk.grammar import grammar_problem
-from newsdesk.stages.rewording import align
-from newsdesk.writing_rules import Evidence
+from newsdesk.writing.drafts import Fact, SourceRef
+from newsdesk.writing.grammar import grammar_problem
+from newsdesk.writing.rewording import align
+from newsdesk.writing.rules import Evidence
 
 FACT_CAFE = (
     "At the bakery on Quay Street, news of the new ferry was met on Monday with quiet relief."

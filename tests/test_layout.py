@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsdesk.layout import LayoutError, parse_house_file, render_house, render_house_file
+from newsdesk.formats.house import LayoutError, parse_house_file, render_house, render_house_file
 from newsdesk.records import HouseArticle, RelatedArticle
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from newsdesk.errors import ConfigError
-from newsdesk.outlets import load_specs, parse_spec, spec_for_host
-from newsdesk.stages.extract import extract_article
+from newsdesk.ingest.extract import extract_article
+from newsdesk.ingest.outlets import load_specs, parse_spec, spec_for_host
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "extraction"
 META = ("title", "authors", "published")

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsdesk.errors import FeedError
+from newsdesk.ingest.feeds import parse_date, parse_feed
 from newsdesk.records import ParsedFeed
-from newsdesk.stages.parse import parse_date, parse_feed
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "feeds"
 NO_CORPUS = f"feed corpus not found at {CORPUS} (CI clones shared/ next to the repo)"

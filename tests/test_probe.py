@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 
 from newsdesk.cli.main import app
 from newsdesk.errors import ModelBackendError, ModelError
-from newsdesk.models import factory, probe
+from newsdesk.models import probe
+from newsdesk.models import registry
 
 SUPPORT = Path(__file__).parent / "support"
 
@@ -53,7 +54,7 @@ def fake_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     import the stand-in backends."""
     path = tmp_path / "model.gguf"
     path.write_bytes(b"GGUF")
-    monkeypatch.setattr(factory, "assemble", lambda model: path)
+    monkeypatch.setattr(registry, "assemble", lambda model: path)
     monkeypatch.setenv("PYTHONPATH", str(SUPPORT))
     monkeypatch.setattr(probe, "_passed", set())
     return path

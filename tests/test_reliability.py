@@ -38,10 +38,10 @@ from hostile_server import (
 )
 from newsdesk.demo import DemoServer
 from newsdesk.errors import ConfigError
+from newsdesk.ingest.fetch import Fetcher
 from newsdesk.pipeline import Pipeline, check_model_server, fetch_policy
 from newsdesk.records import ItemStatus
 from newsdesk.settings import Settings
-from newsdesk.stages.fetch import Fetcher
 from newsdesk.store import Store
 from newsdesk.store.sqlite import StoredArticle
 from reliability_support import (

@@ -17,25 +17,25 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel
 from typer.testing import CliRunner
 
-from newsdesk.checks.entities import spacy_entities
 from newsdesk.cli.main import app
 from newsdesk.cli.restyle import read_input
 from newsdesk.demo import load_world, story_articles
-from newsdesk.drafts import Fact, SourceRef
-from newsdesk.layout import parse_house
+from newsdesk.demo.fixtures import fill_store
+from newsdesk.formats.house import parse_house
+from newsdesk.formats.voice import parse_voice
 from newsdesk.models.fake import FakeModel
 from newsdesk.models.text import Prompt
 from newsdesk.pipeline.voices import MIN_COVERAGE, CheckedRewrite, remembering, restyle_checked
 from newsdesk.pipeline.writing import write_stories
+from newsdesk.prompts.voices import load_voice, voice_names
 from newsdesk.records import Article, ItemStatus
-from newsdesk.stages.restyle import missing_details
-from newsdesk.stages.sections import plan_sections
-from newsdesk.stages.verify import Verdict
 from newsdesk.store import Store
-from newsdesk.voice_layout import parse_voice
-from newsdesk.voices import load_voice, voice_names
+from newsdesk.verify.checks.entities import spacy_entities
+from newsdesk.verify.verifier import Verdict
 from newsdesk.web import create_app, export_text
-from newsdesk.web.fixtures import fill_store
+from newsdesk.writing.drafts import Fact, SourceRef
+from newsdesk.writing.restyle import missing_details
+from newsdesk.writing.sections import plan_sections
 from test_write import NOW
 
 VOICES = ("casual", "explainer", "brief", "five-ws", "plain")

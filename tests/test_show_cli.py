@@ -10,9 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from newsdesk.cli.main import app
-from newsdesk.layout import parse_house_file
-from newsdesk.store import Store
-from newsdesk.web.fixtures import (
+from newsdesk.demo.fixtures import (
     HELD_STORY,
     HOSTILE_STORY,
     SCRIPT_PAYLOAD,
@@ -20,6 +18,8 @@ from newsdesk.web.fixtures import (
     add_hostile_story,
     fill_store,
 )
+from newsdesk.formats.house import parse_house_file
+from newsdesk.store import Store
 
 
 @pytest.fixture(scope="module")

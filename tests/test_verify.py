@@ -17,14 +17,14 @@ from types import ModuleType
 import pytest
 from pydantic import BaseModel
 
-from newsdesk.checks.entities import Entity, spacy_entities
-from newsdesk.checks.evidence import consistent_labels
-from newsdesk.checks.normal import content_stems
-from newsdesk.checks.numbers import figures
 from newsdesk.models.embedding import FakeEmbedder
 from newsdesk.models.fake import FakeModel
 from newsdesk.models.text import Prompt
-from newsdesk.stages.verify import (
+from newsdesk.verify.checks.entities import Entity, spacy_entities
+from newsdesk.verify.checks.evidence import consistent_labels
+from newsdesk.verify.checks.normal import content_stems
+from newsdesk.verify.checks.numbers import figures
+from newsdesk.verify.verifier import (
     SourceDoc,
     Verdict,
     Verification,

@@ -13,15 +13,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newsdesk.demo import story_articles
-from newsdesk.drafts import Fact, SourceRef
 from newsdesk.errors import ConfigError
-from newsdesk.layout import LayoutError
+from newsdesk.formats.house import LayoutError
+from newsdesk.formats.voice import Section, VoiceText, parse_voice, render_voice
+from newsdesk.prompts.voices import load_voice, voice_names
 from newsdesk.settings import Settings, load_settings
-from newsdesk.stages.restyle import restyle
-from newsdesk.stages.sections import clean_heading, fallback_heading, heading_problem
-from newsdesk.voice_layout import Section, VoiceText, parse_voice, render_voice
-from newsdesk.voices import load_voice, voice_names
-from newsdesk.writing_rules import Evidence
+from newsdesk.writing.drafts import Fact, SourceRef
+from newsdesk.writing.restyle import restyle
+from newsdesk.writing.rules import Evidence
+from newsdesk.writing.sections import clean_heading, fallback_heading, heading_problem
 
 SEED_001 = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "001_f255e5f3d29ac5a7.txt"
 NOW = datetime(2026, 3, 5, 12, 30, tzinfo=UTC)

@@ -1,6 +1,6 @@
 """The web site, feeds, JSON API, static publishing, export and scheduler, tested in-process.
 
-The store is filled by `newsdesk.web.fixtures`: the demo world's stories "written" by quoting
+The store is filled by `newsdesk.demo.fixtures`: the demo world's stories "written" by quoting
 their sources, plus one story whose every field carries a script payload.
 """
 
@@ -26,14 +26,7 @@ from typer.testing import CliRunner
 
 from newsdesk.cli.main import app as cli_app
 from newsdesk.cli.web import scheduled_run
-from newsdesk.errors import ConfigError, RunLockedError
-from newsdesk.layout import parse_house
-from newsdesk.settings import Settings
-from newsdesk.store import Store
-from newsdesk.store.migrations import MIGRATIONS, _003_search
-from newsdesk.store.search import data_version, fts_query, search_stories
-from newsdesk.web import Scheduler, create_app, export_text, parse_interval, publish_site
-from newsdesk.web.fixtures import (
+from newsdesk.demo.fixtures import (
     HELD_STORY,
     HELD_UPDATE_STORY,
     HOSTILE_STORY,
@@ -43,6 +36,13 @@ from newsdesk.web.fixtures import (
     fill_store,
     version_from_payload,
 )
+from newsdesk.errors import ConfigError, RunLockedError
+from newsdesk.formats.house import parse_house
+from newsdesk.settings import Settings
+from newsdesk.store import Store
+from newsdesk.store.migrations import MIGRATIONS, _003_search
+from newsdesk.store.search import data_version, fts_query, search_stories
+from newsdesk.web import Scheduler, create_app, export_text, parse_interval, publish_site
 from newsdesk.web.model import load_site
 from newsdesk.web.safety import clean_html, safe_url
 from newsdesk.web.scheduler import SchedulerState

@@ -19,16 +19,16 @@ import pytest
 from pydantic import BaseModel
 
 from newsdesk.demo import load_world, story_articles
-from newsdesk.drafts import Draft
 from newsdesk.errors import ModelError
-from newsdesk.layout import parse_house_file, render_house
-from newsdesk.models.factory import echo_responder
+from newsdesk.formats.house import parse_house_file, render_house
 from newsdesk.models.fake import FakeModel
+from newsdesk.models.registry import echo_responder
 from newsdesk.models.text import Completion, Prompt, TextModel
 from newsdesk.records import Article, ItemStatus
-from newsdesk.stages.write import WritingError, write_story
 from newsdesk.text import split_sentences
-from newsdesk.writing_rules import CATEGORIES, looks_like_instruction, near_identical
+from newsdesk.writing.drafts import Draft
+from newsdesk.writing.house import WritingError, write_story
+from newsdesk.writing.rules import CATEGORIES, looks_like_instruction, near_identical
 
 NOW = datetime(2026, 3, 5, 12, 30, 15, 999, tzinfo=UTC)
 INJECTED = ("tripled", "strong buy", "analyst")
@@ -373,8 +373,8 @@ def test_instruction_detector_spares_ordinary_news(sentence: str, instruction: b
 
 def test_model_factory_kinds(monkeypatch: pytest.MonkeyPatch) -> None:
     from newsdesk.errors import ConfigError
-    from newsdesk.models.factory import text_model
     from newsdesk.models.openai_compat import OpenAIChatModel
+    from newsdesk.models.registry import text_model
     from newsdesk.settings import Settings
 
     settings = Settings()

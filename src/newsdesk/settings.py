@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from newsdesk.errors import ConfigError
-from newsdesk.voices import voice_names
+from newsdesk.prompts.voices import voice_names
 
 ENV_PREFIX = "NEWSDESK_"
 _LISTS = ("feeds", "voices")  # comma-separated in the environment

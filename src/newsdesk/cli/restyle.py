@@ -21,13 +21,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from newsdesk.cli.common import EXIT_CONFIG, fail, reported_errors, settings_from
 from newsdesk.cli.write import SourceInput, input_problem
-from newsdesk.models.factory import WRITER_KINDS, text_model
+from newsdesk.models.registry import WRITER_KINDS, text_model
 from newsdesk.pipeline.voices import CheckedRewrite, restyle_checked, voice_payload
+from newsdesk.prompts.voices import load_voice, voice_names
 from newsdesk.records import Article
 from newsdesk.settings import Settings
 from newsdesk.store import Store
 from newsdesk.text import split_sentences
-from newsdesk.voices import load_voice, voice_names
 
 FORMATS = ("text", "json")
 

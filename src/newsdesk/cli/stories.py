@@ -11,7 +11,7 @@ import typer
 from newsdesk.cli.common import reported_errors, settings_from
 from newsdesk.pipeline import story_models
 from newsdesk.pipeline.stories import cluster_records_in_store
-from newsdesk.stages.cluster_io import read_cluster_jsonl
+from newsdesk.stories.jsonl import read_cluster_jsonl
 
 
 def cluster_command(

@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 
 from newsdesk.cli.common import fail, reported_errors
-from newsdesk.stages.extract import extract_article
-from newsdesk.stages.parse import parse_feed
+from newsdesk.ingest.extract import extract_article
+from newsdesk.ingest.feeds import parse_feed
 
 
 def _read(path: Path) -> bytes:

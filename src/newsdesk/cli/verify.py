@@ -12,11 +12,11 @@ import typer
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from newsdesk.cli.common import fail, reported_errors, settings_from
-from newsdesk.models.factory import text_model
+from newsdesk.models.registry import text_model
 from newsdesk.models.text import TextModel
 from newsdesk.pipeline import check_model_server
 from newsdesk.settings import Settings
-from newsdesk.stages.verify import SourceDoc, Verification, verify
+from newsdesk.verify.verifier import SourceDoc, Verification, verify
 
 
 class JudgeKind(StrEnum):

@@ -12,11 +12,11 @@ import typer
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
 from newsdesk.cli.common import fail, reported_errors, settings_from
-from newsdesk.layout import render_house
-from newsdesk.models.factory import WRITER_KINDS, text_model
+from newsdesk.formats.house import render_house
+from newsdesk.models.registry import WRITER_KINDS, text_model
 from newsdesk.pipeline import check_model_server
 from newsdesk.records import Article
-from newsdesk.stages.write import write_story
+from newsdesk.writing.house import write_story
 
 _DATETIME = TypeAdapter(datetime)
 

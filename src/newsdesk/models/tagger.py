@@ -1,7 +1,7 @@
 """Part-of-speech tags and lemmas from the packaged small English spaCy model.
 
 The same package as models/ner.py, loaded with the tagger and lemmatizer instead of the
-recogniser: `newsdesk.grammar` reads a model-written sentence's tags to catch the damage a
+recogniser: `newsdesk.writing.grammar` reads a model-written sentence's tags to catch the damage a
 small model does when it reworks a sentence (a dropped preposition, a changed tense).
 """
 

@@ -25,19 +25,19 @@ from newsdesk.errors import (
     NewsdeskError,
     RobotsDisallowedError,
 )
+from newsdesk.ingest.dedupe import DedupeItem, dedupe, signature
+from newsdesk.ingest.discover import find_feed_links, load_feed_list
+from newsdesk.ingest.extract import extract_article
+from newsdesk.ingest.feeds import parse_feed
+from newsdesk.ingest.fetch import Fetcher, FetchPolicy
 from newsdesk.models.embedding import Embedder, HashingEmbedder, MiniLMEmbedder
-from newsdesk.models.factory import text_model
 from newsdesk.models.ner import EntityExtractor, FakeEntities, SpacyEntities
 from newsdesk.models.openai_compat import OpenAIChatModel
+from newsdesk.models.registry import text_model
 from newsdesk.pipeline.stories import cluster_stories
 from newsdesk.pipeline.writing import stories_to_write, write_stories
 from newsdesk.records import Article, FeedSource, ItemStatus
 from newsdesk.settings import Settings
-from newsdesk.stages.dedupe import DedupeItem, dedupe, signature
-from newsdesk.stages.discover import find_feed_links, load_feed_list
-from newsdesk.stages.extract import extract_article
-from newsdesk.stages.fetch import Fetcher, FetchPolicy
-from newsdesk.stages.parse import parse_feed
 from newsdesk.store import FeedRow, PendingEntry, Store
 from newsdesk.urls import canonicalize_url
 

@@ -23,9 +23,9 @@ import numpy as np
 from newsdesk.models.embedding import Embedder
 from newsdesk.models.ner import EntityExtractor
 from newsdesk.records import Article, Story, content_hash
-from newsdesk.stages.cluster import ClusterItem, ClusterState, cluster
-from newsdesk.stages.cluster_io import ClusterRecord
 from newsdesk.store import Store, StoredArticle
+from newsdesk.stories.cluster import ClusterItem, ClusterState, cluster
+from newsdesk.stories.jsonl import ClusterRecord
 
 # A wire dateline: "MARROWGATE, 9 March (Meridian Wire) - ", "LONDON (Reuters) - ". It names
 # the wire and the day, which every same-day piece of that wire shares whatever its story.

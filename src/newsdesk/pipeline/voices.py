@@ -19,18 +19,18 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from newsdesk.checks.documents import Annotate, SourceDoc
-from newsdesk.checks.entities import Entity, spacy_entities
-from newsdesk.drafts import Fact
 from newsdesk.errors import NewsdeskError
-from newsdesk.layout import LayoutError
+from newsdesk.formats.house import LayoutError
 from newsdesk.models.text import TextModel
+from newsdesk.prompts.voices import Voice, load_voice
 from newsdesk.records import Article
-from newsdesk.stages.restyle import Rewrite, missing_details, restyle
-from newsdesk.stages.rewording import Line
-from newsdesk.stages.verify import Verdict, Verification, hold_reasons, repair, verify
-from newsdesk.voices import Voice, load_voice
-from newsdesk.writing_rules import dice, stem_set
+from newsdesk.verify.checks.documents import Annotate, SourceDoc
+from newsdesk.verify.checks.entities import Entity, spacy_entities
+from newsdesk.verify.verifier import Verdict, Verification, hold_reasons, repair, verify
+from newsdesk.writing.drafts import Fact
+from newsdesk.writing.restyle import Rewrite, missing_details, restyle
+from newsdesk.writing.rewording import Line
+from newsdesk.writing.rules import dice, stem_set
 
 MIN_COVERAGE = 0.9
 # What the verifier checks in a title or heading: a heading is no sentence, so "support"

@@ -17,16 +17,16 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from newsdesk.checks.documents import SourceDoc
-from newsdesk.drafts import Draft
-from newsdesk.layout import render_house
+from newsdesk.formats.house import render_house
 from newsdesk.models.text import TextModel
 from newsdesk.pipeline.voices import write_voices
 from newsdesk.records import Article, HouseArticle, Story, StoryVersion
-from newsdesk.stages.verify import Verdict, Verification, hold_reasons, repair, verify
-from newsdesk.stages.write import write_story
 from newsdesk.store import Store
 from newsdesk.text import split_sentences
+from newsdesk.verify.checks.documents import SourceDoc
+from newsdesk.verify.verifier import Verdict, Verification, hold_reasons, repair, verify
+from newsdesk.writing.drafts import Draft
+from newsdesk.writing.house import write_story
 
 MIN_PARAGRAPHS = 4  # the house format: 4-5 paragraphs
 

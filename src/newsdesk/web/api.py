@@ -11,8 +11,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from newsdesk.layout import LayoutError
-from newsdesk.voice_layout import Section, VoiceText, render_voice
+from newsdesk.formats.house import LayoutError
+from newsdesk.formats.voice import Section, VoiceText, render_voice
 from newsdesk.web.model import StoryView, Voice
 from newsdesk.web.render import story_path
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from urllib.parse import quote
 
-from newsdesk.layout import render_house
+from newsdesk.formats.house import render_house
 from newsdesk.records import HouseArticle, RelatedArticle, StoryVersion
 from newsdesk.store import Store
 from newsdesk.web import feeds

@@ -14,10 +14,10 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from newsdesk.checks.evidence import Evidence, Located
-from newsdesk.checks.normal import content_stems, plain, stem
-from newsdesk.checks.problems import Problem, Verdict
 from newsdesk.text import STOPWORDS
+from newsdesk.verify.checks.evidence import Evidence, Located
+from newsdesk.verify.checks.normal import content_stems, plain, stem
+from newsdesk.verify.checks.problems import Problem, Verdict
 
 MAX_CITATIONS = 3
 # A source sentence is cited when it scores at least this, and at least half the best score.

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from newsdesk.demo.world import DemoArticle, DemoStory, DemoWorld, load_world
-from newsdesk.layout import render_house
+from newsdesk.formats.house import render_house
 from newsdesk.records import (
     Article,
     Entry,

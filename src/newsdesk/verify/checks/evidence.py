@@ -6,7 +6,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from newsdesk.checks.documents import (
+from newsdesk.text import STOPWORDS
+from newsdesk.verify.checks.documents import (
     Annotate,
     Document,
     Passage,
@@ -15,11 +16,10 @@ from newsdesk.checks.documents import (
     prose_paragraphs,
     sentence_texts,
 )
-from newsdesk.checks.entities import Entity
-from newsdesk.checks.normal import content_stems, name_key, place_stem, same_place, tokens
-from newsdesk.checks.numbers import Figures, figures
-from newsdesk.checks.relations import ROLE_NOUNS, Containment, Title, containments, titles
-from newsdesk.text import STOPWORDS
+from newsdesk.verify.checks.entities import Entity
+from newsdesk.verify.checks.normal import content_stems, name_key, place_stem, same_place, tokens
+from newsdesk.verify.checks.numbers import Figures, figures
+from newsdesk.verify.checks.relations import ROLE_NOUNS, Containment, Title, containments, titles
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Labels the small model gives places it does not know ("Kursk region" as a PRODUCT).

@@ -19,15 +19,14 @@ from importlib import resources
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from newsdesk.drafts import Draft, Fact, SentenceCitation, StepTiming
 from newsdesk.errors import ModelError, NewsdeskError
 from newsdesk.models.text import Completion, Prompt, TextModel, complete_json
 from newsdesk.records import Article, HouseArticle, RelatedArticle
-from newsdesk.stages.factsheet import build_fact_sheet, pick_sources, plan_paragraphs
-from newsdesk.stages.rewording import Line, align, verbatim
-from newsdesk.stages.titles import choose_category, choose_tags, extractive_title, title_problem
 from newsdesk.text import split_sentences
-from newsdesk.writing_rules import (
+from newsdesk.writing.drafts import Draft, Fact, SentenceCitation, StepTiming
+from newsdesk.writing.factsheet import build_fact_sheet, pick_sources, plan_paragraphs
+from newsdesk.writing.rewording import Line, align, verbatim
+from newsdesk.writing.rules import (
     CATEGORIES,
     Category,
     Evidence,
@@ -36,6 +35,7 @@ from newsdesk.writing_rules import (
     stem_set,
     title_case,
 )
+from newsdesk.writing.titles import choose_category, choose_tags, extractive_title, title_problem
 
 MIN_BODY_WORDS = 250
 MAX_BODY_WORDS = 450

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from newsdesk.models.embedding import Embedder
 from newsdesk.models.ner import EntityExtractor
-from newsdesk.stages.cluster import ClusterConfig, ClusterError, ClusterItem, ClusterState, cluster
+from newsdesk.stories.cluster import ClusterConfig, ClusterError, ClusterItem, ClusterState, cluster
 
 LEAD_CHARS = 600  # about the first paragraph: the lead says what happened
 

@@ -41,13 +41,13 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
-from newsdesk.checks.evidence import Evidence
-from newsdesk.checks.normal import content_stems
-from newsdesk.checks.numbers import figures
-from newsdesk.checks.problems import Problem, Verdict
-from newsdesk.checks.support import Alignment, reported_actions, unattributed_speaker
 from newsdesk.errors import ModelError
 from newsdesk.models.text import Prompt, TextModel, complete_json
+from newsdesk.verify.checks.evidence import Evidence
+from newsdesk.verify.checks.normal import content_stems
+from newsdesk.verify.checks.numbers import figures
+from newsdesk.verify.checks.problems import Problem, Verdict
+from newsdesk.verify.checks.support import Alignment, reported_actions, unattributed_speaker
 
 # At most this many source sentences (each with the one before it) per claim.
 EVIDENCE_PER_SENTENCE = 3

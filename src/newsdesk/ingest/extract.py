@@ -41,7 +41,7 @@ import trafilatura
 from lxml import etree
 
 from newsdesk.errors import ExtractError
-from newsdesk.outlets import OutletSpec, spec_for_host
+from newsdesk.ingest.outlets import OutletSpec, spec_for_host
 from newsdesk.records import Extracted
 from newsdesk.text import count_words
 from newsdesk.urls import canonicalize_url

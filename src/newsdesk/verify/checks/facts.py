@@ -6,13 +6,13 @@ import calendar
 import re
 from collections.abc import Sequence
 
-from newsdesk.checks.documents import Passage
-from newsdesk.checks.evidence import Evidence, Located
-from newsdesk.checks.normal import aliases, contains_phrase, name_key, place_stem, same_place
-from newsdesk.checks.numbers import Quantity, figures
-from newsdesk.checks.problems import Problem, Verdict
-from newsdesk.checks.relations import Title, containments, describe, same_site, titles
 from newsdesk.text import STOPWORDS
+from newsdesk.verify.checks.documents import Passage
+from newsdesk.verify.checks.evidence import Evidence, Located
+from newsdesk.verify.checks.normal import aliases, contains_phrase, name_key, place_stem, same_place
+from newsdesk.verify.checks.numbers import Quantity, figures
+from newsdesk.verify.checks.problems import Problem, Verdict
+from newsdesk.verify.checks.relations import Title, containments, describe, same_site, titles
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
 

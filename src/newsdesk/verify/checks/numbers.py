@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from newsdesk.checks.normal import plain
+from newsdesk.verify.checks.normal import plain
 
 PERCENT = "%"
 # "up 9 percentage points" is not "up 9%" (a rate from 40% to 49%, against 40% to 43.6%).

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from newsdesk.checks.documents import Document, Passage, Quote
-from newsdesk.checks.evidence import Evidence
-from newsdesk.checks.normal import plain, tokens
-from newsdesk.checks.problems import Problem, Verdict
+from newsdesk.verify.checks.documents import Document, Passage, Quote
+from newsdesk.verify.checks.evidence import Evidence
+from newsdesk.verify.checks.normal import plain, tokens
+from newsdesk.verify.checks.problems import Problem, Verdict
 
 # A quote this long that shares a run of words with a source is a changed quote, not a new one.
 _ALTERED_RUN = 4

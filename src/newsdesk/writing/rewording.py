@@ -2,7 +2,7 @@
 
 The model is asked for one sentence per fact, in order. Each fact gets the reply sentence that
 matches it best; that sentence is used only if it passes every check, otherwise the fact's own
-source sentence is (`newsdesk.grammar` adds a check of the damage a small model does to
+source sentence is (`newsdesk.writing.grammar` adds a check of the damage a small model does to
 grammar). Reply sentences that match no fact are dropped. So every sentence of the
 body comes from exactly one fact, which is also its citation.
 """
@@ -13,10 +13,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from newsdesk.drafts import Fact
-from newsdesk.grammar import grammar_problem
 from newsdesk.text import STOPWORDS, split_sentences, words
-from newsdesk.writing_rules import (
+from newsdesk.writing.drafts import Fact
+from newsdesk.writing.grammar import grammar_problem
+from newsdesk.writing.rules import (
     Evidence,
     dice,
     filler_phrases,

@@ -9,9 +9,9 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from newsdesk.drafts import Fact
 from newsdesk.text import words
-from newsdesk.writing_rules import (
+from newsdesk.writing.drafts import Fact
+from newsdesk.writing.rules import (
     CATEGORIES,
     DEFAULT_CATEGORY,
     Evidence,

@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from newsdesk.drafts import Fact, SourceRef, fact_runs
 from newsdesk.records import Article, ItemStatus
 from newsdesk.text import split_sentences, words
-from newsdesk.writing_rules import (
+from newsdesk.writing.drafts import Fact, SourceRef, fact_runs
+from newsdesk.writing.rules import (
     Evidence,
     dice,
     looks_like_instruction,

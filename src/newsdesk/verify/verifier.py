@@ -11,15 +11,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from newsdesk.checks.documents import Annotate, Document, Passage, SourceDoc
-from newsdesk.checks.entities import spacy_entities
-from newsdesk.checks.evidence import Evidence, prepare
-from newsdesk.checks.facts import check_names, check_numbers, check_places, check_titles
-from newsdesk.checks.judge import judge_sentence
-from newsdesk.checks.problems import Problem, Verdict, worst
-from newsdesk.checks.quotes import check_quotes
-from newsdesk.checks.rewrite import rewrite_sentence
-from newsdesk.checks.support import (
+from newsdesk.errors import ModelError
+from newsdesk.models.text import TextModel
+from newsdesk.text import split_sentences
+from newsdesk.verify.checks.documents import Annotate, Document, Passage, SourceDoc
+from newsdesk.verify.checks.entities import spacy_entities
+from newsdesk.verify.checks.evidence import Evidence, prepare
+from newsdesk.verify.checks.facts import check_names, check_numbers, check_places, check_titles
+from newsdesk.verify.checks.problems import Problem, Verdict, worst
+from newsdesk.verify.checks.quotes import check_quotes
+from newsdesk.verify.checks.support import (
     MIN_COVERAGE,
     MIN_COVERAGE_JUDGED,
     Alignment,
@@ -29,10 +30,9 @@ from newsdesk.checks.support import (
     unattributed_speaker,
     unsupported_actions,
 )
-from newsdesk.checks.support import similarity_matrix as _similarity
-from newsdesk.errors import ModelError
-from newsdesk.models.text import TextModel
-from newsdesk.text import split_sentences
+from newsdesk.verify.checks.support import similarity_matrix as _similarity
+from newsdesk.verify.judge import judge_sentence
+from newsdesk.verify.rewrite import rewrite_sentence
 
 # The judge rates sentences with less than this share of their words in the cited evidence.
 JUDGE_BELOW_COVERAGE = 0.8

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from newsdesk.checks.documents import Passage
-from newsdesk.checks.entities import Entity
-from newsdesk.checks.normal import name_key, same_place
 from newsdesk.text import STOPWORDS
+from newsdesk.verify.checks.documents import Passage
+from newsdesk.verify.checks.entities import Entity
+from newsdesk.verify.checks.normal import name_key, same_place
 
 _PLACES = frozenset({"GPE", "LOC", "FAC"})
 _INNER = _PLACES | {"ORG"}  # "the Brennhof City Museum in Austria" places a museum

@@ -21,13 +21,21 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from newsdesk.drafts import Fact, SentenceCitation, StepTiming
 from newsdesk.errors import ModelError
+from newsdesk.formats.voice import Section, VoiceText, looks_like_heading, render_voice
 from newsdesk.models.text import Prompt, TextModel
+from newsdesk.prompts.voices import Voice, load_voice
 from newsdesk.records import Article
-from newsdesk.stages.factsheet import build_fact_sheet, pick_sources
-from newsdesk.stages.rewording import Line, align, verbatim
-from newsdesk.stages.sections import (
+from newsdesk.text import STOPWORDS, words
+from newsdesk.writing.drafts import Fact, SentenceCitation, StepTiming
+from newsdesk.writing.factsheet import build_fact_sheet, pick_sources
+
+# The house writer's prompt loader, data-line quoting (so no source text can close our data
+# block) and citation builder: one implementation for both writers.
+from newsdesk.writing.house import EXTRACTIVE, WritingError, _data_lines, cite, prompt_template
+from newsdesk.writing.rewording import Line, align, verbatim
+from newsdesk.writing.rules import Evidence, looks_like_instruction, numbers_in, title_case
+from newsdesk.writing.sections import (
     SectionPlan,
     carried_facts,
     clean_heading,
@@ -35,15 +43,7 @@ from newsdesk.stages.sections import (
     heading_problem,
     plan_sections,
 )
-from newsdesk.stages.titles import extractive_title, title_problem
-
-# The house writer's prompt loader, data-line quoting (so no source text can close our data
-# block) and citation builder: one implementation for both writers.
-from newsdesk.stages.write import EXTRACTIVE, WritingError, _data_lines, cite, prompt_template
-from newsdesk.text import STOPWORDS, words
-from newsdesk.voice_layout import Section, VoiceText, looks_like_heading, render_voice
-from newsdesk.voices import Voice, load_voice
-from newsdesk.writing_rules import Evidence, looks_like_instruction, numbers_in, title_case
+from newsdesk.writing.titles import extractive_title, title_problem
 
 M = TypeVar("M", bound=BaseModel)
 _QUOTED = re.compile(r"[\"“]([^\"“”]{3,})[\"”]")

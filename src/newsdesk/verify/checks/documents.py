@@ -12,9 +12,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from newsdesk.checks.entities import Entity
-from newsdesk.checks.normal import name_key, tokens
 from newsdesk.text import split_sentences
+from newsdesk.verify.checks.entities import Entity
+from newsdesk.verify.checks.normal import name_key, tokens
 
 # Lines of the house layout (seed 000) that are not prose and are never checked.
 _LAYOUT_LINE = re.compile(r"^(?:Category|Published on|Related articles|Tags):")

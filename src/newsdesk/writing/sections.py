@@ -13,10 +13,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from newsdesk.drafts import Fact, fact_runs
+from newsdesk.prompts.voices import Voice
 from newsdesk.text import STOPWORDS, content_words, words
-from newsdesk.voices import Voice
-from newsdesk.writing_rules import (
+from newsdesk.writing.drafts import Fact, fact_runs
+from newsdesk.writing.rules import (
     Evidence,
     is_clickbait,
     looks_like_instruction,

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from newsdesk.layout import LayoutError
+from newsdesk.formats.house import LayoutError
 
 MAX_HEADING_WORDS = 12
 BULLET = "- "
