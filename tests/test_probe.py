@@ -14,8 +14,7 @@ from typer.testing import CliRunner
 
 from newsdesk.cli.main import app
 from newsdesk.errors import ModelBackendError, ModelError
-from newsdesk.models import probe
-from newsdesk.models import registry
+from newsdesk.models import probe, registry
 
 SUPPORT = Path(__file__).parent / "support"
 

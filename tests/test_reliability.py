@@ -39,7 +39,8 @@ from hostile_server import (
 from newsdesk.demo import DemoServer
 from newsdesk.errors import ConfigError
 from newsdesk.ingest.fetch import Fetcher
-from newsdesk.pipeline import Pipeline, check_model_server, fetch_policy
+from newsdesk.models.registry import check_model_server
+from newsdesk.pipeline import Pipeline, fetch_policy
 from newsdesk.records import ItemStatus
 from newsdesk.settings import Settings
 from newsdesk.store import Store

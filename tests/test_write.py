@@ -19,7 +19,7 @@ import pytest
 from pydantic import BaseModel
 
 from newsdesk.demo import load_world, story_articles
-from newsdesk.errors import ModelError
+from newsdesk.errors import ModelError, WritingError
 from newsdesk.formats.house import parse_house_file, render_house
 from newsdesk.models.fake import FakeModel
 from newsdesk.models.registry import echo_responder
@@ -27,7 +27,7 @@ from newsdesk.models.text import Completion, Prompt, TextModel
 from newsdesk.records import Article, ItemStatus
 from newsdesk.text import split_sentences
 from newsdesk.writing.drafts import Draft
-from newsdesk.writing.house import WritingError, write_story
+from newsdesk.writing.house import write_story
 from newsdesk.writing.rules import CATEGORIES, looks_like_instruction, near_identical
 
 NOW = datetime(2026, 3, 5, 12, 30, 15, 999, tzinfo=UTC)

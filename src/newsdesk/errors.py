@@ -19,6 +19,15 @@ class RunLockedError(StoreError):
     """Another run holds the writer lock."""
 
 
+class InvalidInputError(NewsdeskError, ValueError):
+    """A value given to a part is not usable: a URL that is not http(s) with a host, an empty
+    list of sources. Also a ValueError, as the standard library would raise."""
+
+
+class InvalidURLError(InvalidInputError):
+    """Not an http(s) URL with a host."""
+
+
 class FetchError(NewsdeskError):
     """A URL could not be fetched."""
 
@@ -49,6 +58,10 @@ class FeedError(NewsdeskError):
 
 class ExtractError(NewsdeskError):
     """No article could be extracted from a page."""
+
+
+class WritingError(NewsdeskError):
+    """The sources give nothing to write from (no usable sentence in any of them)."""
 
 
 class ModelError(NewsdeskError):

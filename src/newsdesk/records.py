@@ -1,16 +1,31 @@
-"""The records that flow between stages: small, frozen, typed.
+"""The records that flow between the parts: small, frozen, typed.
 
-Stages take and return these; nothing here knows about SQL, HTTP or models.
+The parts take and return these; nothing here knows about SQL, HTTP or models. Stored times
+are UTC (`as_utc`).
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
+from typing import overload
 
 from newsdesk.text import count_words
+
+
+@overload
+def as_utc(value: datetime) -> datetime: ...
+@overload
+def as_utc(value: None) -> None: ...
+@overload
+def as_utc(value: datetime | None) -> datetime | None: ...
+def as_utc(value: datetime | None) -> datetime | None:
+    """Stored times are UTC; a time without a zone is taken to be UTC already."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class ItemStatus(StrEnum):

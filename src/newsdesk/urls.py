@@ -11,6 +11,8 @@ import contextlib
 import re
 from urllib.parse import unquote_plus, urljoin, urlsplit
 
+from newsdesk.errors import InvalidURLError
+
 __all__ = ["TRACKING_PARAMS", "TRACKING_PREFIXES", "canonicalize_url", "is_http_url"]
 
 # Parameters that only say how a reader arrived, never which document they asked for.
@@ -83,8 +85,8 @@ def canonicalize_url(url: str, base: str | None = None) -> str:
     Lower-cased scheme and host, default port dropped, fragment dropped, tracking parameters
     removed, remaining query parameters sorted, percent-encoding normalised (unreserved
     characters decoded, other escapes upper-cased, unsafe characters encoded), dot segments
-    resolved, empty path made '/'. Raises ValueError when the result is not an http(s) URL
-    with a host; any other oddity is repaired as well as possible.
+    resolved, empty path made '/'. Raises InvalidURLError when the result is not an http(s) URL
+    with a host (InvalidURLError, a ValueError); any other oddity is repaired as well as possible.
     """
     raw = url.strip()
     if base:
@@ -92,10 +94,10 @@ def canonicalize_url(url: str, base: str | None = None) -> str:
     parts = urlsplit(raw)
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
-        raise ValueError(f"not an http(s) URL: {url!r}")
+        raise InvalidURLError(f"not an http(s) URL: {url!r}")
     netloc = _canonical_netloc(parts.netloc, scheme)
     if not netloc:
-        raise ValueError(f"URL has no host: {url!r}")
+        raise InvalidURLError(f"URL has no host: {url!r}")
     path = _remove_dot_segments(_normalize_escapes(parts.path, _PATH_SAFE)) or "/"
     if not path.startswith("/"):
         path = "/" + path

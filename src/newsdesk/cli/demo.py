@@ -15,8 +15,9 @@ import typer
 from rich.console import Console
 
 from newsdesk.cli.common import reported_errors, settings_from
-from newsdesk.cli.ingest import open_store, run_pipeline, status_command
+from newsdesk.cli.ingest import run_pipeline, status_command
 from newsdesk.demo.server import DemoServer
+from newsdesk.pipeline import open_store
 
 
 def demo_command(

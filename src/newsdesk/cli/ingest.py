@@ -16,8 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from newsdesk.cli.common import reported_errors, settings_from
-from newsdesk.errors import ConfigError, StoreError
-from newsdesk.pipeline import Pipeline, RunReport, discover_feed, preflight
+from newsdesk.pipeline import RunReport, discover_feed, run_desk
 from newsdesk.settings import Settings
 from newsdesk.store import Store
 
@@ -76,29 +75,15 @@ def _log_line(text: str) -> None:
 
 
 def run_pipeline(settings: Settings, *, fail_fast: bool = False, quiet: bool = False) -> RunReport:
-    """Run every stage under the writer lock. Progress on stderr: bars on a terminal, plain
-    lines with seconds elsewhere (a log, a pipe), nothing when `quiet`."""
+    """`pipeline.run_desk` with progress on stderr: bars on a terminal, plain lines with seconds
+    elsewhere (a log, a pipe), nothing when `quiet`. Errors are one line and an exit code."""
     with reported_errors():
-        preflight(settings)  # configuration errors exit 2 before anything is written
-        store = open_store(settings)
-    with reported_errors(), store:
-        store.acquire_writer()
         if quiet or console.is_terminal:
             columns = (TextColumn("{task.description:<9}"), BarColumn(), MofNCompleteColumn())
             with Progress(*columns, console=console, disable=quiet) as bars:
-                return Pipeline(
-                    settings, store, progress=RichProgress(bars), fail_fast=fail_fast
-                ).run()
+                return run_desk(settings, progress=RichProgress(bars), fail_fast=fail_fast)
         lines = LogProgress(_log_line, time.monotonic)
-        return Pipeline(settings, store, progress=lines, fail_fast=fail_fast).run()
-
-
-def open_store(settings: Settings) -> Store:
-    try:
-        return Store(settings.db_path)
-    except StoreError as exc:
-        # An unusable data_dir is a setting to fix, like any other bad configuration.
-        raise ConfigError(str(exc)) from exc
+        return run_desk(settings, progress=lines, fail_fast=fail_fast)
 
 
 def run_command(

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from newsdesk.cli.common import reported_errors, settings_from
-from newsdesk.pipeline import story_models
+from newsdesk.models.registry import story_models
 from newsdesk.pipeline.stories import cluster_records_in_store
 from newsdesk.stories.jsonl import read_cluster_jsonl
 

@@ -12,9 +12,8 @@ import typer
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from newsdesk.cli.common import fail, reported_errors, settings_from
-from newsdesk.models.registry import text_model
+from newsdesk.models.registry import check_model_server, text_model
 from newsdesk.models.text import TextModel
-from newsdesk.pipeline import check_model_server
 from newsdesk.settings import Settings
 from newsdesk.verify.verifier import SourceDoc, Verification, verify
 

@@ -13,8 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 
 from newsdesk.cli.common import fail, reported_errors, settings_from
 from newsdesk.formats.house import render_house
-from newsdesk.models.registry import WRITER_KINDS, text_model
-from newsdesk.pipeline import check_model_server
+from newsdesk.models.registry import WRITER_KINDS, check_model_server, text_model
 from newsdesk.records import Article
 from newsdesk.writing.house import write_story
 

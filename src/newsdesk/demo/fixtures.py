@@ -25,6 +25,7 @@ from newsdesk.records import (
     RelatedArticle,
     Story,
     StoryVersion,
+    as_utc,
 )
 from newsdesk.store import Store
 from newsdesk.text import content_words, split_sentences
@@ -43,10 +44,6 @@ class _Source:
     article: DemoArticle
     outlet: str  # display name
     url: str
-
-
-def _utc(value: datetime) -> datetime:
-    return value.astimezone(UTC)
 
 
 def _sources(world: DemoWorld, story: DemoStory) -> list[_Source]:
@@ -70,7 +67,7 @@ def _store_articles(store: Store, world: DemoWorld) -> None:
     store.upsert_feeds([FeedSource(url, sources[0].outlet) for url, sources in by_feed.items()])
     for feed_url, sources in by_feed.items():
         entries = [
-            Entry(s.article.title, s.url, _utc(s.article.published), s.article.summary, None)
+            Entry(s.article.title, s.url, as_utc(s.article.published), s.article.summary, None)
             for s in sources
         ]
         store.record_feed_ok(
@@ -95,7 +92,7 @@ def _article(source: _Source) -> Article:
         outlet=source.outlet,
         title=source.article.title,
         authors=source.article.authors,
-        published=_utc(source.article.published),
+        published=as_utc(source.article.published),
         body=source.article.body,
         lang="en",
     )
@@ -108,8 +105,8 @@ def _story(world: DemoWorld, story: DemoStory) -> Story:
         label=story.title,
         article_urls=tuple(s.url for s in sources),
         outlets=tuple(dict.fromkeys(s.outlet for s in sources)),
-        first_published=_utc(sources[0].article.published),
-        last_published=_utc(sources[-1].article.published),
+        first_published=as_utc(sources[0].article.published),
+        last_published=as_utc(sources[-1].article.published),
         follows=story.follows,
         category=story.category,
     )
@@ -136,7 +133,7 @@ def _payload(
     paragraphs = [
         " ".join(s["text"] for s in sentences if s["paragraph"] == number) for number in range(4)
     ]
-    published = max(_utc(s.article.published) for s in sources)
+    published = max(as_utc(s.article.published) for s in sources)
     return {
         "title": story.title,
         "paragraphs": paragraphs,
@@ -148,7 +145,7 @@ def _payload(
                 "headline": s.article.title,
                 "outlet": s.outlet,
                 "url": s.url,
-                "published": _utc(s.article.published).isoformat(),
+                "published": as_utc(s.article.published).isoformat(),
             }
             for s in sources
         ],

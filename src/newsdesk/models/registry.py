@@ -1,5 +1,7 @@
-"""Pick the text model a run writes with: embedded llama.cpp, an OpenAI-compatible server,
-a deterministic fake, or none (the extractive writer)."""
+"""Every model a run uses, picked by name from the settings (as `llm.get_model` does): the text
+model it writes and judges with (embedded llama.cpp, an OpenAI-compatible server, a
+deterministic fake, or none for the extractive writer), and the embedder and entity
+recogniser clustering uses."""
 
 from __future__ import annotations
 
@@ -10,8 +12,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from newsdesk.errors import ConfigError
+from newsdesk.errors import ConfigError, ModelError
+from newsdesk.models.embedding import Embedder, HashingEmbedder, MiniLMEmbedder
 from newsdesk.models.fake import FakeModel
+from newsdesk.models.ner import EntityExtractor, FakeEntities, SpacyEntities
+from newsdesk.models.openai_compat import OpenAIChatModel
 from newsdesk.models.packaged import QWEN_CODER_1_5B, assemble
 from newsdesk.models.probe import probe_backend
 from newsdesk.models.text import Prompt, TextModel
@@ -64,8 +69,6 @@ def _embedded(settings: Settings) -> TextModel:
 
 
 def _openai(settings: Settings) -> TextModel:
-    from newsdesk.models.openai_compat import OpenAIChatModel
-
     if not settings.openai_base_url or not settings.openai_model:
         raise ConfigError(
             "the openai writer needs openai_base_url and openai_model "
@@ -74,6 +77,38 @@ def _openai(settings: Settings) -> TextModel:
     return OpenAIChatModel(
         settings.openai_base_url, settings.openai_model, api_key=settings.openai_api_key
     )
+
+
+def story_models(settings: Settings) -> tuple[Embedder, EntityExtractor]:
+    embedder: Embedder = (
+        MiniLMEmbedder(threads=settings.model_threads)
+        if settings.embedder == "minilm"
+        else HashingEmbedder()
+    )
+    entities: EntityExtractor = SpacyEntities() if settings.entities == "spacy" else FakeEntities()
+    return embedder, entities
+
+
+def check_model_server(settings: Settings) -> None:
+    """Raise ConfigError unless the OpenAI-compatible server of the settings answers.
+
+    Without this a run with a wrong URL or key ingests everything, then publishes every
+    story from the extractive fallback with the failure only in each version's notes.
+    """
+    if not (settings.openai_base_url and settings.openai_model):
+        raise ConfigError(
+            "the openai writer needs openai_base_url and openai_model "
+            "(NEWSDESK_OPENAI_BASE_URL, NEWSDESK_OPENAI_MODEL)"
+        )
+    server = OpenAIChatModel(
+        settings.openai_base_url, settings.openai_model, api_key=settings.openai_api_key
+    )
+    try:
+        server.check_server()
+    except ModelError as exc:
+        raise ConfigError(str(exc)) from exc
+    finally:
+        server.close()
 
 
 def echo_responder(prompt: Prompt, schema: type[BaseModel] | None) -> str:

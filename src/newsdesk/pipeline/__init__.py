@@ -1,10 +1,13 @@
-"""Wires the stages together. Each item's failure is recorded with its reason, never fatal.
+"""One run of the desk: wires the parts together. Each item's failure is recorded with its
+reason, never fatal.
 
     feeds -> fetch -> parse -> entries -> fetch -> extract -> articles -> dedupe
           -> embed + cluster (stories.py) -> write + verify (writing.py) -> versions
 
-Stages are pure functions or small objects from `newsdesk.stages`; this module owns the order,
-the concurrency and the bookkeeping in the store.
+The parts are pure functions or small objects from `ingest`, `stories`, `writing` and `verify`;
+this module owns the order, the concurrency and the bookkeeping in the store. `run_desk` is
+the whole run as the CLI, the scheduler and the benchmarks start it: checks first, then the
+store's writer lock, then `Pipeline.run`.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import asyncio
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 from typing import Protocol, TypeVar
 
 from newsdesk.errors import (
@@ -21,22 +24,19 @@ from newsdesk.errors import (
     ExtractError,
     FeedError,
     FetchError,
-    ModelError,
     NewsdeskError,
     RobotsDisallowedError,
+    StoreError,
 )
 from newsdesk.ingest.dedupe import DedupeItem, dedupe, signature
 from newsdesk.ingest.discover import find_feed_links, load_feed_list
 from newsdesk.ingest.extract import extract_article
 from newsdesk.ingest.feeds import parse_feed
 from newsdesk.ingest.fetch import Fetcher, FetchPolicy
-from newsdesk.models.embedding import Embedder, HashingEmbedder, MiniLMEmbedder
-from newsdesk.models.ner import EntityExtractor, FakeEntities, SpacyEntities
-from newsdesk.models.openai_compat import OpenAIChatModel
-from newsdesk.models.registry import text_model
+from newsdesk.models.registry import check_model_server, story_models, text_model
 from newsdesk.pipeline.stories import cluster_stories
 from newsdesk.pipeline.writing import stories_to_write, write_stories
-from newsdesk.records import Article, FeedSource, ItemStatus
+from newsdesk.records import Article, FeedSource, ItemStatus, as_utc
 from newsdesk.settings import Settings
 from newsdesk.store import FeedRow, PendingEntry, Store
 from newsdesk.urls import canonicalize_url
@@ -67,13 +67,6 @@ class RunReport:
     counts: Counter[str] = field(default_factory=Counter)
 
 
-def as_utc(value: datetime | None) -> datetime | None:
-    """Stored times are UTC; a time without a zone is taken to be UTC already."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def best_time(page: datetime | None, feed: datetime | None) -> datetime | None:
     """The page's own date, unless it gave only a day the feed states to the minute."""
     if page is None:
@@ -99,43 +92,11 @@ def fetch_policy(settings: Settings) -> FetchPolicy:
     )
 
 
-def story_models(settings: Settings) -> tuple[Embedder, EntityExtractor]:
-    embedder: Embedder = (
-        MiniLMEmbedder(threads=settings.model_threads)
-        if settings.embedder == "minilm"
-        else HashingEmbedder()
-    )
-    entities: EntityExtractor = SpacyEntities() if settings.entities == "spacy" else FakeEntities()
-    return embedder, entities
-
-
 def preflight(settings: Settings) -> None:
     """Raise ConfigError for settings a run would only trip over half way through."""
     configured_feeds(settings)
     if settings.writer == "openai":
         check_model_server(settings)
-
-
-def check_model_server(settings: Settings) -> None:
-    """Raise ConfigError unless the OpenAI-compatible server of the settings answers.
-
-    Without this a run with a wrong URL or key ingests everything, then publishes every
-    story from the extractive fallback with the failure only in each version's notes.
-    """
-    if not (settings.openai_base_url and settings.openai_model):
-        raise ConfigError(
-            "the openai writer needs openai_base_url and openai_model "
-            "(NEWSDESK_OPENAI_BASE_URL, NEWSDESK_OPENAI_MODEL)"
-        )
-    server = OpenAIChatModel(
-        settings.openai_base_url, settings.openai_model, api_key=settings.openai_api_key
-    )
-    try:
-        server.check_server()
-    except ModelError as exc:
-        raise ConfigError(str(exc)) from exc
-    finally:
-        server.close()
 
 
 def configured_feeds(settings: Settings) -> list[FeedSource]:
@@ -276,7 +237,7 @@ class Pipeline:
                 return
         except RobotsDisallowedError as exc:
             status, reason = ItemStatus.SKIPPED, str(exc)
-        except (NewsdeskError, ValueError) as exc:
+        except NewsdeskError as exc:
             reason = str(exc)
         except Exception as exc:
             if self.fail_fast:
@@ -362,3 +323,22 @@ async def discover_feed(settings: Settings, url: str) -> FeedSource:
             except (FetchError, FeedError) as exc:
                 problems.append(f"{candidate}: {exc}")
         raise FeedError(f"no working feed linked from {url}: " + "; ".join(problems))
+
+
+def open_store(settings: Settings) -> Store:
+    """The store of the settings; an unusable data_dir is a setting to fix (ConfigError)."""
+    try:
+        return Store(settings.db_path)
+    except StoreError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
+def run_desk(
+    settings: Settings, *, progress: Progress | None = None, fail_fast: bool = False
+) -> RunReport:
+    """Check the settings (ConfigError before anything is written), take the store's writer
+    lock (RunLockedError if another run holds it) and run every stage."""
+    preflight(settings)
+    with open_store(settings) as store:
+        store.acquire_writer()
+        return Pipeline(settings, store, progress=progress, fail_fast=fail_fast).run()

@@ -69,19 +69,19 @@ def _problem(exc: ValidationError) -> str:
 
 
 def parse_line(text: str) -> ClusterRecord:
-    """One JSON line to a record; ValueError says what is wrong."""
+    """One JSON line to a record; ClusterInputError says what is wrong."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"not JSON ({exc.msg} at column {exc.colno})") from exc
+        raise ClusterInputError(f"not JSON ({exc.msg} at column {exc.colno})") from exc
     if not isinstance(data, dict):
-        raise ValueError(f"expected a JSON object, got {type(data).__name__}")
+        raise ClusterInputError(f"expected a JSON object, got {type(data).__name__}")
     try:
         line = _Line.model_validate(data)
     except ValidationError as exc:
-        raise ValueError(_problem(exc)) from exc
+        raise ClusterInputError(_problem(exc)) from exc
     if not line.title and not line.text:
-        raise ValueError("title and text are both empty")
+        raise ClusterInputError("title and text are both empty")
     published = line.published
     if published is not None and published.tzinfo is None:
         published = published.replace(tzinfo=UTC)  # the corpus writes UTC
@@ -101,7 +101,7 @@ def read_cluster_jsonl(path: Path) -> list[ClusterRecord]:
             continue
         try:
             record = parse_line(text)
-        except ValueError as exc:
+        except ClusterInputError as exc:
             raise ClusterInputError(f"{path}, line {number}: {exc}") from exc
         if record.id in seen:
             raise ClusterInputError(

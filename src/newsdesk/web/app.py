@@ -22,6 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from newsdesk.records import as_utc
 from newsdesk.store.search import search_stories
 from newsdesk.web import feeds
 from newsdesk.web.api import (
@@ -33,7 +34,7 @@ from newsdesk.web.api import (
     summary_out,
 )
 from newsdesk.web.cache import Rendered, SiteCache
-from newsdesk.web.model import Site, StoryView, as_utc, slugify
+from newsdesk.web.model import Site, StoryView, slugify
 from newsdesk.web.render import (
     SITE_NAME,
     STATIC_DIR,

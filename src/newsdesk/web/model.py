@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from newsdesk.records import Article, Story, StoryVersion
+from newsdesk.records import Article, Story, StoryVersion, as_utc
 from newsdesk.store import Store
 from newsdesk.web.safety import safe_url
 
@@ -256,10 +256,6 @@ class Site:
 
 def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "news"
-
-
-def as_utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 # -- building -----------------------------------------------------------------------------

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from newsdesk.records import HouseArticle
 
+EXTRACTIVE = "extractive"  # the writer's name when no model writes
+
 
 @dataclass(frozen=True, slots=True)
 class SourceRef:

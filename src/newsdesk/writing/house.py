@@ -13,26 +13,22 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
-from functools import cache
-from importlib import resources
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from newsdesk.errors import ModelError, NewsdeskError
+from newsdesk.errors import InvalidInputError, ModelError, WritingError
 from newsdesk.models.text import Completion, Prompt, TextModel, complete_json
-from newsdesk.records import Article, HouseArticle, RelatedArticle
-from newsdesk.text import split_sentences
-from newsdesk.writing.drafts import Draft, Fact, SentenceCitation, StepTiming
+from newsdesk.prompts import data_lines, prompt_template
+from newsdesk.records import Article, HouseArticle, RelatedArticle, as_utc
+from newsdesk.writing.drafts import EXTRACTIVE, Draft, Fact, StepTiming
 from newsdesk.writing.factsheet import build_fact_sheet, pick_sources, plan_paragraphs
-from newsdesk.writing.rewording import Line, align, verbatim
+from newsdesk.writing.rewording import Line, align, cite, verbatim
 from newsdesk.writing.rules import (
     CATEGORIES,
     Category,
     Evidence,
-    dice,
     looks_like_instruction,
-    stem_set,
     title_case,
 )
 from newsdesk.writing.titles import choose_category, choose_tags, extractive_title, title_problem
@@ -41,11 +37,6 @@ MIN_BODY_WORDS = 250
 MAX_BODY_WORDS = 450
 MIN_PARAGRAPHS = 4
 MAX_PARAGRAPHS = 5
-EXTRACTIVE = "extractive"
-
-
-class WritingError(NewsdeskError):
-    """The sources give nothing to write from (no usable sentence in any of them)."""
 
 
 class Headline(BaseModel):
@@ -57,16 +48,10 @@ class Headline(BaseModel):
     category: Category
 
 
-@cache
-def prompt_template(name: str) -> str:
-    """A prompt template from `newsdesk/prompts/` (package data)."""
-    return resources.files("newsdesk").joinpath("prompts", name).read_text(encoding="utf-8")
-
-
 def write_story(sources: Sequence[Article], model: TextModel | None, *, now: datetime) -> Draft:
     """Write one article from a story's source articles; `model=None` writes extractively."""
     if not sources:
-        raise ValueError("write_story needs at least one source article")
+        raise InvalidInputError("write_story needs at least one source article")
     started = time.perf_counter()
     pick = pick_sources(sources)
     sheet = build_fact_sheet(sources, pick)
@@ -83,7 +68,7 @@ def write_story(sources: Sequence[Article], model: TextModel | None, *, now: dat
         title=title,
         paragraphs=tuple(" ".join(line.text for line in lines) for lines in paragraphs),
         category=category,
-        published=_utc_seconds(now),
+        published=as_utc(now).replace(microsecond=0),
         related=tuple(_related(sources[i]) for i in pick.related),
         tags=choose_tags(headlines, [f.text for f in sheet.facts]),
     )
@@ -156,11 +141,6 @@ class _Session:
         self.model = None
 
 
-def _data_lines(texts: Sequence[str]) -> str:
-    """Source text as data lines; angle brackets go so no text can close our data block."""
-    return "\n".join("- " + " ".join(t.replace("<", " ").replace(">", " ").split()) for t in texts)
-
-
 # -- the body ---------------------------------------------------------------------------------
 
 
@@ -185,7 +165,7 @@ def paragraph_prompt(number: int, total: int, facts: Sequence[Fact]) -> Prompt:
         count=len(facts),
         min_words=low,
         max_words=high,
-        facts=_data_lines([f.text for f in facts]),
+        facts=data_lines([f.text for f in facts]),
     )
     # About 1.4 tokens a word, plus room to finish the last sentence.
     return Prompt(
@@ -242,8 +222,8 @@ def _fit_length(paragraphs: list[list[Line]], notes: list[str]) -> None:
 def headline_prompt(headlines: Sequence[str], facts: Sequence[Fact]) -> Prompt:
     safe = [h for h in dict.fromkeys(headlines) if not looks_like_instruction(h)]
     user = prompt_template("headline.txt").format(
-        headlines=_data_lines(safe),
-        facts=_data_lines([f.text for f in facts[:3]]),
+        headlines=data_lines(safe),
+        facts=data_lines([f.text for f in facts[:3]]),
         categories=", ".join(CATEGORIES),
     )
     return Prompt(
@@ -266,26 +246,6 @@ def _headline(
     return extractive_title(facts, headlines, session.evidence), category
 
 
-def cite(paragraphs: Sequence[Sequence[Line]]) -> tuple[SentenceCitation, ...]:
-    """Each body sentence with the fact it was written from (known by construction) and
-    every other place that fact appears. Sentences are those the layout's readers will split
-    the printed paragraph into; each is matched back to the line that holds it."""
-    citations: list[SentenceCitation] = []
-    for p, lines in enumerate(paragraphs):
-        text = " ".join(line.text for line in lines)
-        for sentence in split_sentences(text):
-            line = next((x for x in lines if sentence in x.text), None) or max(
-                lines, key=lambda x: dice(stem_set(sentence), stem_set(x.text))
-            )
-            refs = dict.fromkeys((line.fact.source, *line.fact.also_in))
-            citations.append(
-                SentenceCitation(
-                    len(citations), p, sentence, tuple(refs), line.text == line.fact.text
-                )
-            )
-    return tuple(citations)
-
-
 def _problems(article: HouseArticle) -> list[str]:
     problems = []
     n = sum(len(p.split()) for p in article.paragraphs)
@@ -300,8 +260,3 @@ def _related(article: Article) -> RelatedArticle:
     # The layout splits "headline, Outlet" at the last comma: an outlet name cannot hold one.
     headline = " ".join(article.title.split()) or article.url
     return RelatedArticle(headline, " ".join(article.outlet.replace(",", " ").split()))
-
-
-def _utc_seconds(now: datetime) -> datetime:
-    now = now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
-    return now.replace(microsecond=0)

@@ -21,19 +21,19 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from newsdesk.errors import ModelError
+from newsdesk.errors import ModelError, WritingError
 from newsdesk.formats.voice import Section, VoiceText, looks_like_heading, render_voice
 from newsdesk.models.text import Prompt, TextModel
+from newsdesk.prompts import data_lines, prompt_template
 from newsdesk.prompts.voices import Voice, load_voice
 from newsdesk.records import Article
 from newsdesk.text import STOPWORDS, words
-from newsdesk.writing.drafts import Fact, SentenceCitation, StepTiming
+from newsdesk.writing.drafts import EXTRACTIVE, Fact, SentenceCitation, StepTiming
 from newsdesk.writing.factsheet import build_fact_sheet, pick_sources
 
 # The house writer's prompt loader, data-line quoting (so no source text can close our data
 # block) and citation builder: one implementation for both writers.
-from newsdesk.writing.house import EXTRACTIVE, WritingError, _data_lines, cite, prompt_template
-from newsdesk.writing.rewording import Line, align, verbatim
+from newsdesk.writing.rewording import Line, align, cite, verbatim
 from newsdesk.writing.rules import Evidence, looks_like_instruction, numbers_in, title_case
 from newsdesk.writing.sections import (
     SectionPlan,
@@ -252,7 +252,7 @@ def section_prompt(voice: Voice, number: int, total: int, plan: SectionPlan) -> 
         about=about,
         instructions=voice.prompt_instructions,
         count=len(plan.facts),
-        facts=_data_lines([f.text for f in plan.facts]),
+        facts=data_lines([f.text for f in plan.facts]),
         reply=reply,
     )
     # About 1.4 tokens a word; a chatty voice adds words, JSON adds its frame and heading.
@@ -367,8 +367,8 @@ def title_prompt(voice: Voice, headlines: Sequence[str], facts: Sequence[Fact]) 
     user = prompt_template("restyle-title.txt").format(
         voice=voice.name,
         instructions=voice.prompt_instructions,
-        headlines=_data_lines(safe),
-        facts=_data_lines([f.text for f in facts[:3]]),
+        headlines=data_lines(safe),
+        facts=data_lines([f.text for f in facts[:3]]),
     )
     return Prompt(
         system=prompt_template("restyle-system.txt"),

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsdesk.text import STOPWORDS, split_sentences, words
-from newsdesk.writing.drafts import Fact
+from newsdesk.writing.drafts import Fact, SentenceCitation
 from newsdesk.writing.grammar import grammar_problem
 from newsdesk.writing.rules import (
     Evidence,
@@ -156,3 +156,23 @@ def align(reply: str, facts: Sequence[Fact], evidence: Evidence) -> tuple[list[L
         reason = sentence_problem(sentences[i], evidence) or "tells none of the facts"
         notes.append(f"dropped {sentences[i][:60]!r} ({reason})")
     return lines, notes
+
+
+def cite(paragraphs: Sequence[Sequence[Line]]) -> tuple[SentenceCitation, ...]:
+    """Each body sentence with the fact it was written from (known by construction) and
+    every other place that fact appears. Sentences are those the layout's readers will split
+    the printed paragraph into; each is matched back to the line that holds it."""
+    citations: list[SentenceCitation] = []
+    for p, lines in enumerate(paragraphs):
+        text = " ".join(line.text for line in lines)
+        for sentence in split_sentences(text):
+            line = next((x for x in lines if sentence in x.text), None) or max(
+                lines, key=lambda x: dice(stem_set(sentence), stem_set(x.text))
+            )
+            refs = dict.fromkeys((line.fact.source, *line.fact.also_in))
+            citations.append(
+                SentenceCitation(
+                    len(citations), p, sentence, tuple(refs), line.text == line.fact.text
+                )
+            )
+    return tuple(citations)
