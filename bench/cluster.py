@@ -31,8 +31,9 @@ from numpy.typing import NDArray
 
 from newsdesk.models.embedding import MiniLMEmbedder, pad_batch
 from newsdesk.models.ner import SpacyEntities
+from newsdesk.stories.articles import cluster_articles, lead_text
 from newsdesk.stories.cluster import ClusterConfig, ClusterItem, ClusterState, cluster
-from newsdesk.stories.jsonl import ClusterRecord, embedding_text, read_cluster_jsonl
+from newsdesk.stories.jsonl import ClusterRecord, read_cluster_jsonl, record_article
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "clustering"
 DEV, SCORER = CORPUS / "dev.jsonl", CORPUS / "score.py"
@@ -53,31 +54,21 @@ def score(assignments: dict[str, str]) -> dict[str, float]:
     return scores
 
 
-def items_for(
+def ours(
     records: Sequence[ClusterRecord],
     vectors: F32,
     names: Sequence[frozenset[str]] | None,
+    config: ClusterConfig,
+    *,
     undated: bool = False,
-) -> list[ClusterItem]:
-    """What cluster_records builds, from vectors computed once for all the variants."""
-    return [
-        ClusterItem(
-            key=r.id,
-            title=r.title,
-            lead=r.lead,
-            published=None if undated else r.published,
-            outlet=r.source or "unknown",
-            embedding=vectors[i],
-            entities=names[i] if names else frozenset(),
-        )
-        for i, r in enumerate(records)
-    ]
-
-
-def ours(items: list[ClusterItem], config: ClusterConfig) -> tuple[dict[str, str], float]:
+) -> tuple[dict[str, str], float]:
+    """The production entry point (stories.articles.cluster_articles, as `newsdesk run` and
+    `newsdesk cluster` call it) on vectors computed once for all the variants."""
+    articles = [record_article(replace(r, published=None) if undated else r) for r in records]
+    entities = names if names is not None else [frozenset[str]() for _ in records]
     start = time.perf_counter()
-    assignments = cluster(items, ClusterState(items[0].embedding.shape[0], config)).assignments
-    return assignments, time.perf_counter() - start
+    state = cluster_articles(articles, vectors, entities, config=config)
+    return state.assignments(), time.perf_counter() - start
 
 
 # -- baselines -----------------------------------------------------------------------------------
@@ -262,19 +253,20 @@ def quality(
     config = ClusterConfig()
     rows: list[Row] = []
     variants = [
-        ("ours (defaults)", items_for(records, vectors, names), config),
-        ("ours, no entities", items_for(records, vectors, None), config),
-        ("ours, no timestamps", items_for(records, vectors, names, undated=True), config),
+        ("ours (defaults)", names, config, False),
+        ("ours, no entities", None, config, False),
+        ("ours, no timestamps", names, config, True),
         (
             "ours, embedding only (same thresholds)",
-            items_for(records, vectors, names),
+            names,
             replace(config, embedding_weight=1.0),
+            False,
         ),
     ]
-    for label, items, variant in variants:
-        assignments, seconds = ours(items, variant)
+    for label, found, variant, undated in variants:
+        assignments, seconds = ours(records, vectors, found, variant, undated=undated)
         rows.append(_quality_row(label, score(assignments), f"clustering {seconds:.2f} s"))
-    texts = [embedding_text(r) for r in records]
+    texts = [lead_text(record_article(r)) for r in records]
     for label, matrix, grid in [
         ("baseline: TF-IDF single pass", tfidf_matrix(texts), np.arange(0.05, 0.41, 0.05)),
         ("baseline: MiniLM single pass", vectors, np.arange(0.25, 0.56, 0.05)),
@@ -307,7 +299,7 @@ def main() -> None:
         sys.exit(f"dev corpus not found at {DEV}")
     load_at_start = os.getloadavg()
     records = read_cluster_jsonl(DEV)
-    texts = [embedding_text(r) for r in records]
+    texts = [lead_text(record_article(r)) for r in records]
     embedder = MiniLMEmbedder()
     start = time.perf_counter()
     vectors = embedder.embed(texts)

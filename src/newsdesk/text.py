@@ -123,3 +123,17 @@ def content_words(text: str) -> list[str]:
     return [
         w for w in (w.lower().strip("'’") for w in words(text)) if len(w) > 1 and w not in STOPWORDS
     ]
+
+
+# A wire dateline: "MARROWGATE, 9 March (Meridian Wire) - ", "LONDON (Reuters) - ",
+# "PORT AVALEN, 5 March - ". It names the wire and the day, not the event: clustering compares
+# leads without it and the fact sheet states facts without it.
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z'’. -]{2,40}(?:,[^()\n-]{1,30})?\s*(?:\([^()\n]{1,40}\))?\s*[-–—]{1,2}\s+"
+    r"(?=[A-Z0-9\"“‘'])"
+)
+
+
+def strip_dateline(text: str) -> str:
+    """The text without a leading wire dateline."""
+    return _DATELINE.sub("", text, count=1)

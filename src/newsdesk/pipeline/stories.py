@@ -12,7 +12,6 @@ is cheap next to the model and is redone.
 
 from __future__ import annotations
 
-import re
 import tempfile
 from collections.abc import Sequence
 from datetime import datetime
@@ -22,29 +21,10 @@ import numpy as np
 
 from newsdesk.models.embedding import Embedder
 from newsdesk.models.ner import EntityExtractor
-from newsdesk.records import Article, Story, content_hash
+from newsdesk.records import Story, content_hash
 from newsdesk.store import Store, StoredArticle
-from newsdesk.stories.cluster import ClusterItem, ClusterState, cluster
-from newsdesk.stories.jsonl import ClusterRecord
-
-# A wire dateline: "MARROWGATE, 9 March (Meridian Wire) - ", "LONDON (Reuters) - ". It names
-# the wire and the day, which every same-day piece of that wire shares whatever its story.
-_DATELINE = re.compile(
-    r"^[A-Z][A-Z'’. -]{2,40}(?:,[^()\n-]{1,30})?\s*(?:\([^()\n]{1,40}\))?\s*[-–—]{1,2}\s+"
-)
-
-
-def lead(article: Article) -> str:
-    """The first paragraph of the body, without a wire dateline ("" if there is none)."""
-    first = article.body.split("\n\n", 1)[0].strip()
-    return _DATELINE.sub("", first, count=1)
-
-
-def lead_text(article: Article) -> str:
-    """Title and first paragraph: what clustering compares. Without a lead, the title alone,
-    exactly as for a headline corpus (a trailing newline changes what spaCy finds)."""
-    first = lead(article)
-    return f"{article.title}\n{first}" if first else article.title
+from newsdesk.stories.articles import cluster_articles, lead_text
+from newsdesk.stories.jsonl import ClusterRecord, record_article
 
 
 def _embed_cached(store: Store, embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
@@ -57,7 +37,7 @@ def _embed_cached(store: Store, embedder: Embedder, texts: Sequence[str]) -> np.
         fresh = dict(zip(missing, vectors, strict=True))
         store.save_embeddings(embedder.name, fresh)
         cached.update(fresh)
-    return np.stack([cached[k] for k in keys]) if keys else np.zeros((0, 0), np.float32)
+    return np.stack([cached[k] for k in keys]) if keys else np.zeros((0, embedder.dim), np.float32)
 
 
 def cluster_stories(
@@ -69,41 +49,14 @@ def cluster_stories(
 ) -> list[Story]:
     """Cluster every publishable article into stories and store them; returns the stories."""
     stored: list[StoredArticle] = store.articles()
-    texts = [lead_text(s.article) for s in stored]
+    articles = [s.article for s in stored]
+    texts = [lead_text(a) for a in articles]
     vectors = _embed_cached(store, embedder, texts)
-    found = entities.entities(texts)
-    items = [
-        ClusterItem(
-            key=s.article.canonical_url,
-            title=s.article.title,
-            lead=lead(s.article),
-            published=s.article.published,
-            outlet=s.article.outlet,
-            embedding=vectors[i],
-            entities=found[i],
-            text_group=s.text_group,
-        )
-        for i, s in enumerate(stored)
-    ]
-    state = ClusterState(embedder.dim)
-    cluster(items, state)
+    groups = {s.article.canonical_url: s.text_group for s in stored}
+    state = cluster_articles(articles, vectors, entities.entities(texts), text_groups=groups)
     stories = state.story_records(now)
     store.save_stories(stories)
     return stories
-
-
-def record_article(record: ClusterRecord) -> Article:
-    """A file record as a stored article; its id is the natural key, so story ids hash it."""
-    return Article(
-        url=record.url or record.id,
-        canonical_url=record.id,
-        outlet=record.source or "unknown",
-        title=record.title,
-        authors=(),
-        published=record.published,
-        body=record.text,
-        lang=None,
-    )
 
 
 def cluster_records_in_store(

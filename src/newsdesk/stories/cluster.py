@@ -40,12 +40,10 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-import io
-import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -58,7 +56,6 @@ from newsdesk.errors import NewsdeskError
 from newsdesk.records import Story
 
 F32 = NDArray[np.float32]
-STATE_FORMAT = 2  # 2: exact word terms per article
 _HOUR = 3600.0
 _DAY = 24 * _HOUR
 _WORD = re.compile(r"[^\W_]+")
@@ -246,13 +243,6 @@ class _Terms:
         ids, inverse = np.unique(self.ids[where], return_inverse=True)
         scaled = self.weights[where] * np.repeat(scale, lengths)
         return ids, np.bincount(inverse, weights=scaled).astype(np.float64, copy=False)
-
-    def select(self, articles: Sequence[int]) -> _Terms:
-        """The terms of `articles` only, in that order (for forgetting)."""
-        out = _Terms()
-        for article in articles:
-            out.append(*self.of(article))
-        return out
 
 
 class _Index:
@@ -498,166 +488,6 @@ class ClusterState:
 
     def _copies(self, article: int) -> list[tuple[str, str]]:
         return [(key, self.copies[key][1]) for key in self.copies_of.get(article, ())]
-
-    # -- forgetting -------------------------------------------------------------------------
-    def prune(self, before: datetime) -> int:
-        """Forget stories whose last article is older than `before`; returns how many.
-
-        They can no longer be joined or threaded to, so a long-running desk keeps the state
-        (and the index) to the thread window. Word counts are kept: they are corpus statistics.
-        """
-        cutoff = _timestamp(before) or 0.0
-        keep = [i for i, s in enumerate(self.stories) if s.alive and s.last >= cutoff]
-        dropped = sum(1 for s in self.stories if s.alive) - len(keep)
-        if dropped:
-            self._keep_stories(keep)
-        return dropped
-
-    def _keep_stories(self, slots: list[int]) -> None:
-        articles = sorted(m for slot in slots for m in self.stories[slot].members)
-        new_index = {old: new for new, old in enumerate(articles)}
-        new_slot = {old: new for new, old in enumerate(slots)}
-        self.vectors = _Grow(self.dim, self.vectors.data[articles])
-        self.terms = self.terms.select(articles)
-        self.totals = _Grow(self.dim, self.totals.data[slots])
-        for name in ("keys", "titles", "times", "outlet_of", "entities_of", "base_weight"):
-            values = getattr(self, name)
-            setattr(self, name, [values[i] for i in articles])
-        self.story_of = [new_slot[self.story_of[i]] for i in articles]
-        self.index_of = {key: i for i, key in enumerate(self.keys)}
-        self.stories = [self.stories[slot] for slot in slots]
-        for story in self.stories:
-            story.members = [new_index[m] for m in story.members]
-        self.slot_of = {s.id: i for i, s in enumerate(self.stories)}
-        self.copies = {k: (new_index[p], o) for k, (p, o) in self.copies.items() if p in new_index}
-        self.copies_of = {}
-        for key, (primary, _) in self.copies.items():
-            self.copies_of.setdefault(primary, []).append(key)
-        self.group_primary = {
-            g: new_index[p] for g, p in self.group_primary.items() if p in new_index
-        }
-        self.index = _Index(self.dim, self.config)
-        self.index.add(self.vectors.view, 0, self.vectors.view)
-
-    # -- persistence ------------------------------------------------------------------------
-    def to_bytes(self) -> bytes:
-        """A compressed npz (no pickle): arrays plus one JSON document."""
-        meta = {
-            "format": STATE_FORMAT,
-            "embedding_dim": self.embedding_dim,
-            "config": _config_dict(self.config),
-            "keys": self.keys,
-            "titles": self.titles,
-            "outlets": self.outlet_of,
-            "entities": [sorted(e) for e in self.entities_of],
-            "copies": {k: list(v) for k, v in self.copies.items()},
-            "groups": self.group_primary,
-            "stories": [_story_dict(s) for s in self.stories],
-            "aliases": self.aliases,
-            "doc_freq": dict(self.doc_freq),
-            "doc_count": self.doc_count,
-            "latest": self.latest,
-        }
-        buffer = io.BytesIO()
-        np.savez_compressed(
-            buffer,
-            vectors=self.vectors.view,
-            totals=self.totals.view,
-            times=np.asarray(self.times, dtype=np.float64),
-            story_of=np.asarray(self.story_of, dtype=np.int64),
-            base_weight=np.asarray(self.base_weight, dtype=np.float64),
-            term_bounds=self.terms.arrays()[0],
-            term_ids=self.terms.arrays()[1],
-            term_weights=self.terms.arrays()[2],
-            meta=np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
-        )
-        return buffer.getvalue()
-
-    @classmethod
-    def from_bytes(cls, data: bytes, config: ClusterConfig | None = None) -> ClusterState:
-        """Load a state; `config` may change thresholds but not the vector layout."""
-        try:
-            arrays = np.load(io.BytesIO(data), allow_pickle=False)
-            meta = json.loads(arrays["meta"].tobytes().decode("utf-8"))
-        except (OSError, ValueError, KeyError) as exc:
-            raise ClusterError(f"not a cluster state: {exc}") from exc
-        if meta.get("format") != STATE_FORMAT:
-            raise ClusterError(f"cluster state format {meta.get('format')} is not supported")
-        saved = ClusterConfig(**meta["config"])
-        config = config or saved
-        if (config.embedding_weight, config.lexical_dim) != (
-            saved.embedding_weight,
-            saved.lexical_dim,
-        ):
-            raise ClusterError("embedding_weight/lexical_dim differ from the saved state")
-        state = cls(meta["embedding_dim"], config)
-        state._restore(meta, arrays)
-        return state
-
-    def _restore(self, meta: dict[str, Any], arrays: Mapping[str, Any]) -> None:
-        self.vectors = _Grow(self.dim, np.asarray(arrays["vectors"], dtype=np.float32))
-        self.totals = _Grow(self.dim, np.asarray(arrays["totals"], dtype=np.float32))
-        self.times = [float(t) for t in arrays["times"]]
-        self.story_of = [int(s) for s in arrays["story_of"]]
-        self.base_weight = [float(w) for w in arrays["base_weight"]]
-        self.terms = _Terms(
-            np.asarray(arrays["term_bounds"], dtype=np.int64),
-            np.asarray(arrays["term_ids"], dtype=np.uint64),
-            np.asarray(arrays["term_weights"], dtype=np.float32),
-        )
-        self.keys = list(meta["keys"])
-        self.titles = list(meta["titles"])
-        self.outlet_of = list(meta["outlets"])
-        self.entities_of = [frozenset(e) for e in meta["entities"]]
-        self.index_of = {key: i for i, key in enumerate(self.keys)}
-        self.copies = {k: (int(v[0]), str(v[1])) for k, v in meta["copies"].items()}
-        for key, (primary, _) in self.copies.items():
-            self.copies_of.setdefault(primary, []).append(key)
-        self.group_primary = {k: int(v) for k, v in meta["groups"].items()}
-        self.stories = [_story_from_dict(d) for d in meta["stories"]]
-        self.slot_of = {s.id: i for i, s in enumerate(self.stories) if s.alive}
-        self.aliases = dict(meta["aliases"])
-        self.doc_freq = Counter(meta["doc_freq"])
-        self.doc_count = int(meta["doc_count"])
-        self.latest = float(meta["latest"])
-        self.index = _Index(self.dim, self.config)
-        self.index.add(self.vectors.view, 0, self.vectors.view)
-
-
-def _config_dict(config: ClusterConfig) -> dict[str, Any]:
-    return {name: getattr(config, name) for name in ClusterConfig.__dataclass_fields__}
-
-
-def _story_dict(story: _Story) -> dict[str, Any]:
-    return {
-        "id": story.id,
-        "members": story.members,
-        "weight": story.weight,
-        "ref": story.ref,
-        "first": story.first,
-        "last": story.last,
-        "outlets": dict(story.outlets),
-        "entities": dict(story.entities),
-        "follows": story.follows,
-        "checked_size": story.checked_size,
-        "alive": story.alive,
-    }
-
-
-def _story_from_dict(data: dict[str, Any]) -> _Story:
-    return _Story(
-        id=data["id"],
-        members=[int(m) for m in data["members"]],
-        weight=float(data["weight"]),
-        ref=float(data["ref"]),
-        first=float(data["first"]),
-        last=float(data["last"]),
-        outlets=Counter(data["outlets"]),
-        entities=Counter(data["entities"]),
-        follows=data["follows"],
-        checked_size=int(data["checked_size"]),
-        alive=bool(data["alive"]),
-    )
 
 
 # -- online assignment ----------------------------------------------------------------------------

@@ -1,25 +1,22 @@
-"""The `newsdesk cluster PATH.jsonl` contract: read articles, cluster them, one id per article.
+"""The `newsdesk cluster PATH.jsonl` format: the articles to cluster, one JSON object a line.
 
 Input lines are JSON objects {"id", "title", "text", "published", "source", "url"} (the schema
 of the shared clustering corpus). Unknown fields are ignored; a bad line stops the read with
 an error that names the file and line, since the evaluation tools need every id answered.
+`record_article` makes each line an Article, which stories/articles.py clusters.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from newsdesk.models.embedding import Embedder
-from newsdesk.models.ner import EntityExtractor
-from newsdesk.stories.cluster import ClusterConfig, ClusterError, ClusterItem, ClusterState, cluster
-
-LEAD_CHARS = 600  # about the first paragraph: the lead says what happened
+from newsdesk.records import Article
+from newsdesk.stories.cluster import ClusterError
 
 
 class ClusterInputError(ClusterError):
@@ -34,14 +31,6 @@ class ClusterRecord:
     published: datetime | None
     source: str
     url: str | None
-
-    @property
-    def lead(self) -> str:
-        """The first paragraph of the text, cut at a word boundary."""
-        first = self.text.strip().split("\n\n", 1)[0]
-        if len(first) <= LEAD_CHARS:
-            return first
-        return first[:LEAD_CHARS].rsplit(" ", 1)[0]
 
 
 class _Line(BaseModel):
@@ -112,33 +101,15 @@ def read_cluster_jsonl(path: Path) -> list[ClusterRecord]:
     return records
 
 
-def embedding_text(record: ClusterRecord) -> str:
-    """What gets embedded: the headline, then the lead if there is one."""
-    lead = record.lead
-    return f"{record.title}\n{lead}" if lead else record.title
-
-
-def cluster_records(
-    records: Sequence[ClusterRecord],
-    embedder: Embedder,
-    entities: EntityExtractor | None = None,
-    config: ClusterConfig | None = None,
-) -> dict[str, str]:
-    """Cluster records from scratch: record id -> story id."""
-    texts = [embedding_text(r) for r in records]
-    vectors = embedder.embed(texts)
-    names = entities.entities(texts) if entities else [frozenset[str]() for _ in records]
-    items = [
-        ClusterItem(
-            key=record.id,
-            title=record.title,
-            lead=record.lead,
-            published=record.published,
-            outlet=record.source or "unknown",
-            embedding=vectors[i],
-            entities=names[i],
-        )
-        for i, record in enumerate(records)
-    ]
-    state = ClusterState(embedder.dim, config)
-    return cluster(items, state).assignments
+def record_article(record: ClusterRecord) -> Article:
+    """A file record as a stored article; its id is the natural key, so story ids hash it."""
+    return Article(
+        url=record.url or record.id,
+        canonical_url=record.id,
+        outlet=record.source or "unknown",
+        title=record.title,
+        authors=(),
+        published=record.published,
+        body=record.text,
+        lang=None,
+    )

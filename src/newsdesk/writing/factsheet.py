@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from newsdesk.records import Article, ItemStatus
-from newsdesk.text import split_sentences, words
+from newsdesk.text import split_sentences, strip_dateline, words
 from newsdesk.writing.drafts import Fact, SourceRef, fact_runs
 from newsdesk.writing.rules import (
     Evidence,
@@ -41,7 +41,6 @@ _LEANS_BACK = re.compile(
     r"|\b(?:of\s+those|of\s+them|the\s+other\s+(?:two|three|one))\b",
     re.IGNORECASE,
 )
-_DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,40},[^-–—]{1,40}?\s[-–—]\s+(?=[A-Z\"“])")
 _OUTLET_VOICE = re.compile(r"\b(?:our|we|us)\b", re.IGNORECASE)
 # Calls to action and page furniture that extraction sometimes leaves in a body.
 _BOILERPLATE = re.compile(
@@ -323,7 +322,7 @@ def build_fact_sheet(
     injected = reading.injected + [h for h in headlines if looks_like_instruction(h)]
     facts = tuple(
         Fact(
-            text=_strip_dateline(c.text),
+            text=strip_dateline(c.text),
             source=c.ref,
             outlet=sources[c.ref.article].outlet,
             score=round(score, 4),
@@ -405,11 +404,6 @@ def _redundant(a: _Candidate, b: _Candidate, *, strict: bool) -> bool:
         return overlap >= 0.7 or contained >= 0.9
     same_numbers = bool(a.numbers) and a.numbers <= b.numbers and overlap >= 0.3
     return overlap >= REDUNDANT or contained >= 0.7 or same_numbers
-
-
-def _strip_dateline(sentence: str) -> str:
-    """ "PORT AVALEN, 5 March (Meridian Wire) - The bank ..." -> "The bank ..."."""
-    return _DATELINE.sub("", sentence, count=1)
 
 
 # -- the paragraph plan -----------------------------------------------------------------------
