@@ -57,14 +57,18 @@ _BOUNDARY = re.compile(r"(?<=[.!?])([\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
 
 # A word list reads better as text than as a list literal.
+# The one stopword list: function words, and words that say nothing about which event a text
+# is about ("says", "year", "new"). Clustering, the writing rules and the checks share it.
 _STOPWORD_TEXT = """a about above after again against all also am an and any are as at be
     because been
     before being below between both but by can could did do does doing down during each few
     for from further had has have having he her here hers herself him himself his how i if in
-    into is it its itself just me more most my myself no nor not now of off on once only or
-    other our ours ourselves out over own said same says she should so some such than that the
+    into is it its itself just may me might more most my myself no nor not now of off on once
+    only or
+    other our ours ourselves out over own s said same says she should so some such t than that
+    the
     their theirs them themselves then there these they this those through to too under until
-    up very was we were what when where which while who whom why will with would you your
+    up us very was we were what when where which while who whom why will with would you your
     yours yourself yourselves new after amid over says say told tells year years day days week
     weeks first last one two three"""
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
@@ -137,3 +141,19 @@ _DATELINE = re.compile(
 def strip_dateline(text: str) -> str:
     """The text without a leading wire dateline."""
     return _DATELINE.sub("", text, count=1)
+
+
+_STEM_SUFFIXES = ("ations", "ation", "ings", "ing", "ied", "ies", "ed", "es", "ly", "e", "s")
+
+
+def stem(word: str) -> str:
+    """A crude stem: lower case, no possessive, one common ending off (when four letters stay),
+    then the first six letters: "share" ~ "shares" ~ "shared", "employs" ~ "employees",
+    "protested" ~ "protesting". Good enough to ask "did a source use this word?"; not a linguistic stemmer
+    (spaCy runs with `ner` only, for speed)."""
+    word = word.casefold().strip("'’").removesuffix("'s").removesuffix("’s")
+    for suffix in _STEM_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[: -len(suffix)]
+            break
+    return word[:6]

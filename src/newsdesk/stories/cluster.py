@@ -54,21 +54,12 @@ from numpy.typing import NDArray
 
 from newsdesk.errors import NewsdeskError
 from newsdesk.records import Story
+from newsdesk.text import STOPWORDS
 
 F32 = NDArray[np.float32]
 _HOUR = 3600.0
 _DAY = 24 * _HOUR
 _WORD = re.compile(r"[^\W_]+")
-# Words that say nothing about which event a headline is about.
-_STOPWORD_TEXT = """
-    a about after again against all also an and any are as at be been before being but by can
-    could did do does during for from had has have he her here his how i if in into is it
-    its just may me might more most my new no not now of off on once only or our out over
-    own s said say says she should so some such t than that the their them then there these
-    they this those through to too under until up us very was we were what when where which
-    while who whom why will with would you your
-"""
-STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
 class ClusterError(NewsdeskError):

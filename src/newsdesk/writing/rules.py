@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal, get_args
 
-from newsdesk.text import STOPWORDS, content_words, words
+from newsdesk.text import STOPWORDS, content_words, stem, words
 
 # The fixed taxonomy of the house format's "Category:" line (docs/house-format.md).
 Category = Literal[
@@ -137,20 +137,6 @@ def filler_phrases(sentence: str) -> list[str]:
 def is_clickbait(title: str) -> bool:
     shouting = [w for w in words(title) if len(w) > 4 and w.isupper()]
     return bool(_CLICKBAIT.search(title)) or title.rstrip().endswith(("!", "?")) or bool(shouting)
-
-
-def stem(word: str) -> str:
-    """A crude stem: lower case, no possessive, one common ending off, at most six letters
-    ("raised" ~ "raise", "employs" ~ "employees", "production" ~ "produce").
-
-    Good enough to ask "did a source use this word?"; not a linguistic stemmer.
-    """
-    word = word.lower().strip("'’").removesuffix("'s").removesuffix("’s")
-    for suffix in ("ing", "ed", "es", "e", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            word = word[: -len(suffix)]
-            break
-    return word[:6]
 
 
 def stem_set(text: str) -> frozenset[str]:

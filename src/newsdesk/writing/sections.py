@@ -14,14 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsdesk.prompts.voices import Voice
-from newsdesk.text import STOPWORDS, content_words, words
+from newsdesk.text import STOPWORDS, content_words, stem, words
 from newsdesk.writing.drafts import Fact, fact_runs
 from newsdesk.writing.rules import (
     Evidence,
     is_clickbait,
     looks_like_instruction,
     numbers_in,
-    stem,
     title_case,
 )
 

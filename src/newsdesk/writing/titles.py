@@ -9,7 +9,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from newsdesk.text import words
+from newsdesk.text import stem, words
 from newsdesk.writing.drafts import Fact
 from newsdesk.writing.rules import (
     CATEGORIES,
@@ -17,7 +17,6 @@ from newsdesk.writing.rules import (
     Evidence,
     is_clickbait,
     near_identical,
-    stem,
     tag_words,
     title_case,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from newsdesk.text import STOPWORDS
+from newsdesk.text import STOPWORDS, stem
 
 _PUNCT = str.maketrans(
     {
@@ -69,20 +69,6 @@ def plain(text: str) -> str:
 def tokens(text: str) -> list[str]:
     """Lower-case word tokens, apostrophes kept inside words: what 'verbatim' compares."""
     return _TOKEN.findall(plain(text).casefold())
-
-
-def stem(word: str) -> str:
-    """A crude stem: plural/verb endings off, then the first six letters.
-
-    Good enough to match "evacuated"/"evacuation" and "protested"/"protest" without a
-    lemmatizer (spaCy runs with `ner` only, for speed).
-    """
-    word = word.casefold().removesuffix("'s").strip("'")
-    for suffix in ("ations", "ation", "ings", "ing", "ied", "ies", "ed", "es", "ly", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            word = word[: -len(suffix)]
-            break
-    return word[:6]
 
 
 # Words that make no claim of their own when support is measured: hedges ("around 300"),

@@ -14,9 +14,9 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from newsdesk.text import STOPWORDS
+from newsdesk.text import STOPWORDS, stem
 from newsdesk.verify.checks.evidence import Evidence, Located
-from newsdesk.verify.checks.normal import content_stems, plain, stem
+from newsdesk.verify.checks.normal import content_stems, plain
 from newsdesk.verify.checks.problems import Problem, Verdict
 
 MAX_CITATIONS = 3
