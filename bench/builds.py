@@ -29,11 +29,12 @@ from pathlib import Path
 GENERATE = 96
 
 
-def unpacked(build: Path, scratch: Path) -> Path:
-    """A folder holding the build's `llama_cpp` package."""
+def unpacked(name: str, build: Path, scratch: Path) -> Path:
+    """A folder holding the build's `llama_cpp` package (wheels of one version share a file
+    name, so each is unpacked under its build's name)."""
     if build.is_dir():
         return build
-    target = scratch / build.stem
+    target = scratch / name
     with zipfile.ZipFile(build) as wheel:
         wheel.extractall(target)
     return target
@@ -103,7 +104,7 @@ def compare_builds(spec: str, model: Path, threads: int, rounds: int) -> None:
         f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
     with tempfile.TemporaryDirectory() as scratch:
-        folders = {name: unpacked(Path(path), Path(scratch)) for name, path in builds}
+        folders = {name: unpacked(name, Path(path), Path(scratch)) for name, path in builds}
         results: dict[str, list[dict[str, object]]] = {name: [] for name in folders}
         for n in range(rounds):
             for name, folder in folders.items():

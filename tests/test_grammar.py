@@ -5,8 +5,8 @@ import pytest
 
 from newsdesk.writing.drafts import Fact, SourceRef
 from newsdesk.writing.grammar import grammar_problem
-from newsdesk.writing.rewording import align
-from newsdesk.writing.rules import Evidence
+from newsdesk.writing.rewording import align_reply
+from newsdesk.writing.rules import SourceWords
 
 FACT_CAFE = (
     "At the bakery on Quay Street, news of the new ferry was met on Monday with quiet relief."
@@ -63,7 +63,7 @@ def test_correct_rewordings_pass(sentence: str, fact: str) -> None:
 
 def test_align_uses_the_fact_where_the_rewording_is_broken() -> None:
     facts = [Fact(FACT_MILL, SourceRef(0, 0), "Test Wire", 1.0)]
-    evidence = Evidence.of([FACT_MILL])
-    lines, notes = align("Closure of the paper mill costs 800 jobs.", facts, evidence)
+    evidence = SourceWords.of([FACT_MILL])
+    lines, notes = align_reply("Closure of the paper mill costs 800 jobs.", facts, evidence)
     assert [(line.text, line.by_model) for line in lines] == [(FACT_MILL, False)]
     assert "tells a past event in the present" in notes[0]

@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsdesk.errors import FeedError
-from newsdesk.ingest.feeds import parse_date, parse_feed
+from newsdesk.ingest.dates import parse_date
+from newsdesk.ingest.feeds import parse_feed
 from newsdesk.records import ParsedFeed
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "feeds"

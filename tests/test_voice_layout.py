@@ -20,7 +20,7 @@ from newsdesk.prompts.voices import load_voice, voice_names
 from newsdesk.settings import Settings, load_settings
 from newsdesk.writing.drafts import Fact, SourceRef
 from newsdesk.writing.restyle import restyle
-from newsdesk.writing.rules import Evidence
+from newsdesk.writing.rules import SourceWords
 from newsdesk.writing.sections import clean_heading, fallback_heading, heading_problem
 
 SEED_001 = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "001_f255e5f3d29ac5a7.txt"
@@ -174,7 +174,7 @@ FACTS = [
     _fact("U.S. President Donald Trump met Volodymyr Zelenskyy in Vatican City on Saturday."),
     _fact("About 4,000 troops were killed or wounded, South Korea said."),
 ]
-EVIDENCE = Evidence.of([f.text for f in FACTS])
+EVIDENCE = SourceWords.of([f.text for f in FACTS])
 
 
 @pytest.mark.parametrize(

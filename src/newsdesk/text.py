@@ -149,8 +149,8 @@ _STEM_SUFFIXES = ("ations", "ation", "ings", "ing", "ied", "ies", "ed", "es", "l
 def stem(word: str) -> str:
     """A crude stem: lower case, no possessive, one common ending off (when four letters stay),
     then the first six letters: "share" ~ "shares" ~ "shared", "employs" ~ "employees",
-    "protested" ~ "protesting". Good enough to ask "did a source use this word?"; not a linguistic stemmer
-    (spaCy runs with `ner` only, for speed)."""
+    "protested" ~ "protesting". Good enough to ask "did a source use this word?"; not a
+    linguistic stemmer (spaCy runs with `ner` only, for speed)."""
     word = word.casefold().strip("'’").removesuffix("'s").removesuffix("’s")
     for suffix in _STEM_SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:

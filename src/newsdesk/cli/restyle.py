@@ -111,7 +111,7 @@ def to_json(checked: CheckedRewrite, sources: list[Article]) -> dict[str, Any]:
     sentences_of = [split_sentences(a.body) for a in sources]
     return {
         "voice": rewrite.voice.key,
-        **voice_payload(checked),
+        **voice_payload(checked).model_dump(mode="json"),
         "published": checked.published,
         "reasons": list(checked.reasons),
         "facts_present": len(checked.present),

@@ -25,22 +25,21 @@ import codecs
 import html as htmllib
 import json
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import charset_normalizer
 import lxml.html  # type: ignore[import-untyped]
-import nh3
 import trafilatura
 from lxml import etree
 
 from newsdesk.errors import ExtractError
+from newsdesk.ingest.dates import parse_date
+from newsdesk.ingest.decoding import decode
+from newsdesk.ingest.markup import strip_markup
 from newsdesk.ingest.outlets import OutletSpec, spec_for_host
 from newsdesk.records import Extracted
 from newsdesk.text import count_words
@@ -212,49 +211,14 @@ def extract_article(
 
 # --- decoding and parsing ---------------------------------------------------------------
 
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: its BOM starts with that one
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w:.+-]+)""", re.IGNORECASE)
 _XML_CHARSET = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([\w:.+-]+)""", re.IGNORECASE)
-# Browsers (WHATWG Encoding) read these labels as windows-1252, and so do we.
-_WINDOWS_1252_ALIASES = frozenset({"ascii", "latin_1", "iso8859_1", "cp1252"})
 
 
 def decode_html(data: bytes) -> str:
-    """Decode a page: BOM, then valid UTF-8, then the declared charset, then a guess.
-
-    UTF-8 goes before the declaration because declarations are often wrong and valid UTF-8
-    with non-ASCII characters practically never happens by accident in a legacy charset
-    (templates copied between sites keep a stale 'iso-8859-1'). A page declaring UTF-8 whose
-    bytes are not UTF-8 gets its charset guessed from the bytes (`_guess_charset`). A
-    declaration naming no usable text encoding ('rot13', 'base64', 'undefined') is ignored.
-    """
+    """Decode a page (ingest.decoding) by its BOM, its bytes and its declared charset."""
     data = data[:MAX_INPUT_CHARS]
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return data[len(bom) :].decode(encoding, "replace")
-    try:
-        # final=False: a page cut off mid-character (size caps) is still UTF-8.
-        return codecs.getincrementaldecoder("utf-8")().decode(data, final=False)
-    except UnicodeDecodeError:
-        pass
-    declared = _declared_charset(data[:4096])
-    if declared and declared != "utf_8":
-        if declared in _WINDOWS_1252_ALIASES:
-            return data.decode("cp1252", "replace")
-        try:
-            return data.decode(declared)
-        except UnicodeError:  # UnicodeDecodeError, or a codec that refuses all input (idna)
-            pass  # the declaration is wrong too; go by the bytes
-    evidence = _non_ascii_words(data)
-    if _mostly_utf8(evidence):
-        return data.decode("utf-8", "replace")  # damaged UTF-8, not a legacy charset
-    return data.decode(_guess_charset(evidence), "replace")
+    return decode(data, [(_declared_charset(data[:4096]), "meta charset")])
 
 
 def _declared_charset(head: bytes) -> str | None:
@@ -270,99 +234,6 @@ def _declared_charset(head: bytes) -> str | None:
     name = codec.name.replace("-", "_")
     # A UTF-16/32 label in a meta tag we could read as ASCII is false by construction.
     return "utf_8" if name.startswith(("utf_16", "utf_32")) else name
-
-
-_NON_ASCII = re.compile(rb"[\x80-\xff]+")
-_WORD_END = re.compile(rb"[\s<>\"'=&;]")
-_EVIDENCE_WORD_BYTES = 64  # of ASCII before a non-ASCII run, at most
-_EVIDENCE_BYTES = 100_000
-
-
-def _non_ascii_words(data: bytes) -> bytes:
-    """The words of `data` that hold non-ASCII bytes, space-separated, up to _EVIDENCE_BYTES.
-
-    They are what tells one charset from another. On a whole page they are drowned in ASCII
-    markup and English text, and charset-normalizer, which looks at a few chunks, then reads
-    a Russian page with a few English paragraphs as DOS Ukrainian (cp1125) or Baltic.
-    """
-    words: list[bytes] = []
-    size = end = 0
-    for run in _NON_ASCII.finditer(data):
-        if run.start() < end:
-            continue  # part of the word taken last
-        start = max(end, run.start() - _EVIDENCE_WORD_BYTES)
-        edges = [edge.end() for edge in _WORD_END.finditer(data, start, run.start())]
-        start = edges[-1] if edges else start
-        # To the next delimiter however far: a CJK paragraph is one word, and a cut inside
-        # it could split a character. Linear overall: the runs it passes are skipped.
-        stop = _WORD_END.search(data, run.end())
-        end = stop.start() if stop else len(data)
-        words.append(data[start:end])
-        size += end - start + 1
-        if size >= _EVIDENCE_BYTES:
-            break
-    return b" ".join(words)
-
-
-def _mostly_utf8(evidence: bytes) -> bool:
-    """True when the non-ASCII words are UTF-8 with a few broken sequences: a damaged UTF-8
-    page, not a legacy-charset one."""
-    text = evidence.decode("utf-8", "replace")
-    bad = text.count("\ufffd")
-    good = sum(1 for ch in text if ord(ch) > 127) - bad
-    return good > 10 * bad
-
-
-def _guess_charset(evidence: bytes) -> str:
-    """windows-1252 unless the bytes rule it out, else charset-normalizer's best plausible guess.
-
-    windows-1252 is what browsers assume for unlabelled pages (WHATWG) and is right for most
-    mislabelled news pages, and charset-normalizer cannot tell the Latin code pages apart on
-    a few accented words (it reads French as Baltic cp1257, German as cp1250), so it only
-    has to find windows-1252 acceptable. It does not for Cyrillic, Greek, Hebrew, Arabic or
-    CJK bytes, whose windows-1252 reading is all symbols or, for windows-1251 ('Ãîðîä'),
-    letters in patterns no language has; `_plausible_text` catches the symbols cheaply.
-    """
-    matches = charset_normalizer.from_bytes(evidence)
-    western = any("cp1252" in match.could_be_from_charset for match in matches)
-    if western and _plausible_text(evidence.decode("cp1252", "replace")):
-        return "cp1252"
-    # Its ranking, less readings with symbols inside words (Polish read as Baltic: 'bud¿et')
-    # and encodings the page's single-byte ASCII markup rules out (UTF-16, EBCDIC).
-    readings = [m for m in matches if _ascii_compatible(m.encoding)]
-    plausible = (m.encoding for m in readings if _plausible_text(str(m)))
-    return next(plausible, readings[0].encoding if readings else "cp1252")
-
-
-def _ascii_compatible(encoding: str) -> bool:
-    try:
-        return b"<p class='x'>".decode(encoding) == "<p class='x'>"
-    except (UnicodeError, LookupError):
-        return False
-
-
-_PLAUSIBLE_SYMBOLS = frozenset("’‘“”–—…€•«»°£§©®™·")
-
-
-def _plausible_text(text: str) -> bool:
-    """True when nearly every non-ASCII character is a letter, a combining mark (Arabic, Thai,
-    Indic vowels), common typography or CJK punctuation.
-
-    A Central European page read as windows-1252 shows symbols such as ¹ ³ ¿ inside words.
-    """
-    extra = [ch for ch in text if ord(ch) > 127]
-    fine = sum(1 for ch in extra if _plausible_char(ch))
-    return fine >= 0.97 * len(extra)
-
-
-def _plausible_char(ch: str) -> bool:
-    return (
-        ch.isalpha()
-        or ch in _PLAUSIBLE_SYMBOLS
-        or "\u3000" <= ch <= "\u303f"  # CJK punctuation: 、。「」
-        or "\uff00" <= ch <= "\uffef"  # full-width forms: ，！？
-        or unicodedata.category(ch).startswith("M")
-    )
 
 
 def _shrink(text: str) -> str:
@@ -838,10 +709,6 @@ def _is_site_name(segment: str, sites: set[str], names: frozenset[str]) -> bool:
 
 
 _MARKUP_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?]")
-_TEXT_ONLY = nh3.Cleaner(
-    tags=set(),
-    clean_content_tags={"script", "style", "iframe", "object", "embed", "noscript", "svg"},
-)
 
 
 def _plain_text(text: str) -> str:
@@ -855,7 +722,7 @@ def _plain_text(text: str) -> str:
     for _ in range(3):  # each round undoes one level of escaping ('&amp;lt;b&amp;gt;')
         if not _MARKUP_TAG.search(text):
             break
-        text = htmllib.unescape(_TEXT_ONLY.clean(text))
+        text = strip_markup(text)
     else:
         text = _MARKUP_TAG.sub(" ", text)  # deeper nesting than any real page: just defuse
     return _squash(_XML_INVALID.sub("", text))
@@ -921,19 +788,10 @@ def _choose_date(page: _Page, fallback: str | None) -> datetime | None:
 
 
 def _parse_date(value: object) -> datetime | None:
+    """A page's date value (a string, or the first of a JSON-LD list) by ingest.dates."""
     if isinstance(value, list):
         value = value[0] if value else None
-    if not isinstance(value, str) or not value.strip():
-        return None
-    text = value.strip()
-    try:
-        return datetime.fromisoformat(text.replace(" ", "T", 1) if len(text) > 10 else text)
-    except ValueError:
-        pass
-    try:
-        return parsedate_to_datetime(text)  # RFC 2822, as some CMSs write it
-    except (TypeError, ValueError, IndexError):
-        return None
+    return parse_date(value, to_utc=False) if isinstance(value, str) else None
 
 
 # --- outlet spec metadata ---------------------------------------------------------------

@@ -24,21 +24,22 @@ import re
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from functools import lru_cache
 from html.entities import html5 as _HTML5_ENTITIES
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import charset_normalizer
 import nh3
 from lxml import etree  # type: ignore[import-untyped]
 
 from newsdesk.errors import FeedError
+from newsdesk.ingest.dates import parse_date
+from newsdesk.ingest.decoding import codec_name, decode
+from newsdesk.ingest.markup import strip_markup
 from newsdesk.records import Entry, ParsedFeed
 
-__all__ = ["parse_date", "parse_feed"]
+__all__ = ["parse_feed"]
 
 # lxml ships no type information; elements are `Any` at this boundary.
 _El = Any
@@ -181,7 +182,7 @@ def _fast_path_ok(data: bytes, http_charset: str | None) -> bool:
         return False
     match = _DECLARED_ENCODING.match(data[:512].removeprefix(codecs.BOM_UTF8))
     for name in (match.group(1).decode("ascii") if match else None, http_charset):
-        if name is not None and _codec(name) not in _UTF8_NAMES:
+        if name is not None and codec_name(name) not in _UTF8_NAMES:
             return False
     return _DOCTYPE_BYTES.search(data) is None
 
@@ -192,109 +193,11 @@ def _one_line(message: str) -> str:
 
 # --------------------------------------------------------------------------- decoding
 
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-# XML 1.0 appendix F: a document without BOM still starts with '<', so NUL bytes around the
-# first '<' give the code unit width away.
-_NUL_PATTERNS = (
-    (b"<\x00\x00\x00", "utf-32-le"),
-    (b"\x00\x00\x00<", "utf-32-be"),
-    (b"<\x00", "utf-16-le"),
-    (b"\x00<", "utf-16-be"),
-)
-
-
-def _codec(name: str) -> str | None:
-    """Python's name for a text encoding label, or None (unknown, or bytes-to-bytes codecs
-    such as rot13, base64 and hex, which `bytes.decode` refuses with a LookupError)."""
-    try:
-        info = codecs.lookup(name)
-    except LookupError:
-        return None
-    return info.name if info._is_text_encoding else None
-
 
 def _decode(data: bytes, http_charset: str | None, problems: list[str]) -> str:
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return data[len(bom) :].decode(encoding, errors="replace")
-    for prefix, encoding in _NUL_PATTERNS:
-        if data.startswith(prefix):
-            problems.append(f"no byte-order mark; read as {encoding} from the byte pattern")
-            return data.decode(encoding, errors="replace")
     match = _DECLARED_ENCODING.match(data[:512])
     declared = match.group(1).decode("ascii") if match else None
-    for name, source in ((http_charset, "HTTP charset"), (declared, "XML declaration")):
-        if name is not None:
-            text = _decode_as(data, name, source, problems)
-            if text is not None:
-                return text
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    detected = _detect(data)
-    if detected is not None:
-        problems.append(f"encoding undeclared or wrong; detected {detected[0]}")
-        return detected[1]
-    problems.append("encoding could not be detected; read as windows-1252")
-    return data.decode("cp1252", errors="replace")
-
-
-_WESTERN = ("cp1252", "latin_1", "iso8859_15")
-
-
-def _detect(data: bytes) -> tuple[str, str] | None:
-    """(encoding, text) by charset-normalizer, or None when nothing fits."""
-    matches = charset_normalizer.from_bytes(data)
-    best = matches.best()
-    if best is None:
-        return None
-    # Markup-heavy Latin text fits several 8-bit code pages equally well and the first one
-    # listed is arbitrary (cp1257 for Portuguese); on a tie, windows-1252 is the likely one.
-    for match in matches:
-        if match.encoding in _WESTERN and match.percent_chaos <= best.percent_chaos + 1.0:
-            return "cp1252", data.decode("cp1252", errors="replace")
-    return best.encoding, str(best)
-
-
-def _decode_as(data: bytes, name: str, source: str, problems: list[str]) -> str | None:
-    """Decode with a named encoding, or None (with a problem noted) when it does not fit."""
-    codec = _codec(name)
-    if codec is None or codec.startswith(("utf-16", "utf-32")):
-        # utf-16/32 without BOM or NUL pattern would decode 8-bit bytes into nonsense.
-        problems.append(f"unusable encoding {name!r} in {source}; ignored")
-        return None
-    if _is_single_byte(codec) and not data.isascii() and _is_utf8(data):
-        # Real UTF-8 text is almost never also meaningful in a legacy 8-bit charset.
-        problems.append(f"{source} says {name} but the bytes are UTF-8; read as UTF-8")
-        return data.decode("utf-8")
-    try:
-        return data.decode(codec)
-    except UnicodeDecodeError:
-        problems.append(f"bytes are not valid {name} ({source}); ignored")
-    except UnicodeError:  # a codec that refuses all input ('undefined') or this one (idna)
-        problems.append(f"unusable encoding {name!r} in {source}; ignored")
-    return None
-
-
-def _is_single_byte(codec: str) -> bool:
-    return codec.startswith(("iso8859", "cp12", "koi8", "mac-", "cp874", "tis-620")) or (
-        codec == "latin-1"
-    )
-
-
-def _is_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
+    return decode(data, [(http_charset, "HTTP charset"), (declared, "XML declaration")], problems)
 
 
 # --------------------------------------------------------------------------- repairing text
@@ -677,10 +580,6 @@ _LOOKS_LIKE_HTML = re.compile(
     + r")\b|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);",
     re.I,
 )
-_TEXT_ONLY = nh3.Cleaner(
-    tags=set(),
-    clean_content_tags={"script", "style", "iframe", "object", "embed", "applet", "noscript"},
-)
 # Code points 0x80-0x9f are C1 controls, nearly always windows-1252 punctuation mislabelled;
 # C0 controls and DEL (JSON and XML 1.0 let some through) are dropped.
 _CONTROLS_TO_TEXT: dict[int, str | None] = {
@@ -747,7 +646,7 @@ def _plain(value: str, *, markup: Markup) -> str:
     if ("<" in value or "&" in value) and (
         markup or (markup is None and _LOOKS_LIKE_HTML.search(value))
     ):
-        value = html.unescape(_TEXT_ONLY.clean(value))
+        value = strip_markup(value)
     return " ".join(_demoronize(value).split())
 
 
@@ -843,118 +742,6 @@ def _first_date(first: dict[str, _El], keys: tuple[str, ...]) -> datetime | None
             if parsed is not None:
                 return parsed
     return None
-
-
-# Zones RFC 822 parsers do not know (email.utils knows UT/GMT/Z and the US ones).
-_ZONES = {
-    "UTC": "+0000", "WET": "+0000", "BST": "+0100", "IST": "+0530", "CET": "+0100",
-    "MET": "+0100", "WEST": "+0100", "CEST": "+0200", "MEST": "+0200", "EET": "+0200",
-    "EEST": "+0300", "MSK": "+0300", "SAST": "+0200", "EAT": "+0300", "WAT": "+0100",
-    "PKT": "+0500", "ICT": "+0700", "WIB": "+0700", "SGT": "+0800", "HKT": "+0800",
-    "AWST": "+0800", "JST": "+0900", "KST": "+0900", "ACST": "+0930", "AEST": "+1000",
-    "AEDT": "+1100", "NZST": "+1200", "NZDT": "+1300", "HST": "-1000", "AKST": "-0900",
-    "AKDT": "-0800", "BRT": "-0300", "ART": "-0300", "MEZ": "+0100", "MESZ": "+0200",
-}  # fmt: skip
-_MONTHS = {
-    # pt / es / fr / de / it abbreviations and full names that differ from English
-    "fev": "Feb", "abr": "Apr", "mai": "May", "ago": "Aug", "set": "Sep", "out": "Oct",
-    "dez": "Dec", "ene": "Jan", "dic": "Dec", "janv": "Jan", "févr": "Feb", "fevr": "Feb",
-    "mars": "Mar", "avr": "Apr", "juin": "Jun", "juil": "Jul", "août": "Aug", "aout": "Aug",
-    "sept": "Sep", "déc": "Dec", "mär": "Mar", "märz": "Mar", "mrz": "Mar", "okt": "Oct",
-    "gen": "Jan", "mag": "May", "giu": "Jun", "lug": "Jul", "ott": "Oct",
-    "janeiro": "Jan", "fevereiro": "Feb", "março": "Mar", "abril": "Apr", "maio": "May",
-    "junho": "Jun", "julho": "Jul", "agosto": "Aug", "setembro": "Sep", "outubro": "Oct",
-    "novembro": "Nov", "dezembro": "Dec", "enero": "Jan", "febrero": "Feb", "marzo": "Mar",
-    "mayo": "May", "junio": "Jun", "julio": "Jul", "septiembre": "Sep", "octubre": "Oct",
-    "noviembre": "Nov", "diciembre": "Dec", "janvier": "Jan", "février": "Feb",
-    "juillet": "Jul", "septembre": "Sep", "octobre": "Oct", "novembre": "Nov",
-    "décembre": "Dec", "januar": "Jan", "februar": "Feb", "juni": "Jun", "juli": "Jul",
-    "oktober": "Oct", "dezember": "Dec", "gennaio": "Jan", "febbraio": "Feb",
-    "aprile": "Apr", "maggio": "May", "giugno": "Jun", "luglio": "Jul", "settembre": "Sep",
-    "ottobre": "Oct", "dicembre": "Dec",
-}  # fmt: skip
-_TWELVE_HOUR = re.compile(r"\b(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp])\.?[Mm]\.?(?=\s|$)")
-_HHMM = re.compile(r"(?<=\s)(\d{2})(\d{2})(?=\s+[A-Za-z+-]|$)")
-_TRAILING_ZONE = re.compile(r"\s([A-Za-z]{2,5})$")
-_ISO_LIKE = re.compile(r"^\d{4}-?\d{2}")
-
-
-def parse_date(value: str | None) -> datetime | None:
-    """A feed date (RFC 822, ISO 8601, epoch seconds, localised or odd forms) or None.
-
-    Aware results are converted to UTC; a date without a zone stays naive. Never raises.
-    """
-    text = " ".join((value or "").split())
-    if not text or len(text) > 80:
-        return None
-    try:
-        parsed = _parse_date(text)
-    except (ValueError, OverflowError, TypeError, IndexError, OSError):
-        return None
-    if parsed is None or not 1900 <= parsed.year <= 2200:
-        return None
-    return parsed.astimezone(UTC) if parsed.tzinfo is not None else parsed
-
-
-def _parse_date(text: str) -> datetime | None:
-    if text.isdigit():
-        return _epoch(int(text))
-    if _ISO_LIKE.match(text):
-        return _iso_date(text)
-    rfc = _rfc822(text)
-    if rfc is not None:
-        return rfc
-    return _rfc822(_english(text))
-
-
-def _epoch(number: int) -> datetime | None:
-    if number >= 10**11:  # milliseconds
-        number //= 1000
-    return datetime.fromtimestamp(number, UTC) if number >= 10**8 else None
-
-
-def _iso_date(text: str) -> datetime | None:
-    text = re.sub(r"(?i)\s*(?:z|utc|gmt)$", "+00:00", text)
-    text = re.sub(r"\s+(?=[+-]\d{2}:?\d{2}$)", "", text)
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        return _rfc822(text)
-
-
-def _rfc822(text: str) -> datetime | None:
-    text = _TWELVE_HOUR.sub(_to_24_hour, text)
-    text = _HHMM.sub(r"\1:\2", text)
-    zone = _TRAILING_ZONE.search(text)
-    if zone and zone.group(1).upper() in _ZONES:
-        text = text[: zone.start()] + " " + _ZONES[zone.group(1).upper()]
-    try:
-        return parsedate_to_datetime(text)
-    except (ValueError, TypeError):
-        return None
-
-
-def _to_24_hour(match: re.Match[str]) -> str:
-    hour = int(match.group(1)) % 12 + (12 if match.group(4).lower() == "p" else 0)
-    return f"{hour:02d}:{match.group(2)}:{match.group(3) or '00'}"
-
-
-def _english(text: str) -> str:
-    """Drop a (possibly localised) weekday, translate localised month names, strip "17."."""
-    words = [w.rstrip(".").lower() for w in text.replace(",", " ").split()]
-    if words and words[0].isalpha() and not _is_month(words[0]):
-        words = words[1:]  # a weekday, in whatever language
-    return " ".join(_MONTHS.get(w, w) for w in words if w not in _FILLER_WORDS)
-
-
-def _is_month(word: str) -> bool:
-    return word in _MONTHS or word[:3] in _ENGLISH_MONTHS
-
-
-_ENGLISH_MONTHS = frozenset(
-    {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
-)
-_FILLER_WORDS = frozenset({"de", "del", "di", "of"})  # "3 de junho de 2023"
 
 
 # --------------------------------------------------------------------------- JSON Feed

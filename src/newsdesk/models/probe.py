@@ -1,7 +1,8 @@
 """Can the embedded model's llama.cpp run on this CPU? Asked once per process, in a child.
 
 A llama.cpp built for another CPU (or natively on a host that advertises AMX inside a VM that
-does not let threads use it) dies by SIGILL on its first decode and takes the whole process
+does not let threads use it) dies by SIGILL or SIGSEGV on its first decode (seen here: a
+native build on such a VM, SIGSEGV for both packaged models) and takes the whole process
 with it: no error, no cleanup, a half-done run. So before a process first loads the model, a
 child process loads it and decodes a few tokens with the same thread count. A child that dies
 by a signal becomes a ModelBackendError, one line with the fix; the parent lives on.
@@ -26,9 +27,9 @@ PROBE_TARGET = "newsdesk.models.llama:self_test"
 PROBE_TIMEOUT = 600.0  # seconds: loading 1.1 GB from a cold disk on a slow machine
 
 FIX = (
-    "rebuild llama-cpp-python portable with `rm -rf ~/.cache/newsdesk/wheels "
-    ".venv/.llm-installed && make setup-models` (the Makefile builds for any x86-64-v3 CPU), "
-    "or write without it: --writer extractive, or --writer openai with a model server"
+    "rebuild llama-cpp-python portable with `rm -f .venv/.llm-installed-* && make "
+    "setup-models` (the Makefile builds for any x86-64-v3 CPU and never reuses a wheel built "
+    "with other flags), or write without it: --writer extractive, or --writer openai"
 )
 
 _passed: set[tuple[Path, int, str]] = set()
@@ -51,8 +52,9 @@ def probe_backend(path: Path, *, threads: int = 2) -> None:
     if done.returncode < 0:
         raise ModelBackendError(
             f"the embedded model cannot run on this CPU: llama.cpp died by "
-            f"{_signal_name(-done.returncode)} in a test load of {path.name}, so its build uses "
-            f"instructions this machine does not allow; nothing was lost. Fix: {FIX}"
+            f"{_signal_name(-done.returncode)} in a test load of {path.name} (a build for "
+            f"another CPU, or a native one where a VM advertises AMX it does not allow, dies "
+            f"so); nothing was lost. Fix: {FIX}"
         )
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["no message"])[-1]

@@ -21,6 +21,7 @@ from typing import Any
 
 from newsdesk.errors import NewsdeskError
 from newsdesk.formats.house import LayoutError
+from newsdesk.formats.payload import SectionPayload, VoicePayload
 from newsdesk.models.text import TextModel
 from newsdesk.prompts.voices import Voice, load_voice
 from newsdesk.records import Article
@@ -267,28 +268,27 @@ def _reasons(checked: CheckedRewrite) -> list[str]:
     return reasons
 
 
-def voice_payload(checked: CheckedRewrite) -> dict[str, Any]:
-    """What a story version's payload keeps of a published voice (web/model.py reads it)."""
+def voice_payload(checked: CheckedRewrite) -> VoicePayload:
+    """What a story version's payload keeps of a published voice (formats/payload.py)."""
     rewrite = checked.rewrite
-    sentences = checked.verification.sentences
-    return {
-        "name": rewrite.voice.name,
-        "layout": rewrite.voice.layout,
-        "title": rewrite.title,
-        "sections": [
-            {"heading": s.heading, "paragraphs": list(s.paragraphs)}
+    return VoicePayload(
+        name=rewrite.voice.name,
+        layout=rewrite.voice.layout,
+        title=rewrite.title,
+        sections=tuple(
+            SectionPayload(heading=s.heading, paragraphs=tuple(s.paragraphs))
             for s in rewrite.layout.sections
-        ],
-        "text": rewrite.text,
-        "coverage": round(checked.coverage, 3),
-        "facts": len(rewrite.carried),
-        "sentences": len(sentences),
-        "unsupported": checked.unsupported,
-        "caught": checked.caught,
-        "writer": rewrite.writer,
-        "seconds": round(rewrite.seconds, 2),
-        "repairs": list(checked.repairs),
-    }
+        ),
+        text=rewrite.text,
+        coverage=round(checked.coverage, 3),
+        facts=len(rewrite.carried),
+        sentences=len(checked.verification.sentences),
+        unsupported=checked.unsupported,
+        caught=checked.caught,
+        writer=rewrite.writer,
+        seconds=round(rewrite.seconds, 2),
+        repairs=tuple(checked.repairs),
+    )
 
 
 def write_voices(
@@ -311,7 +311,7 @@ def write_voices(
             notes.append(f"voice {key}: not written: {exc}")
             continue
         if checked.published:
-            published[key] = voice_payload(checked)
+            published[key] = voice_payload(checked).model_dump(mode="json")
         else:
             notes.append(f"voice {key}: held back: {'; '.join(checked.reasons)}")
     return published, notes

@@ -9,7 +9,6 @@ twice and a story that grows is revised (versions kept), never duplicated.
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -18,6 +17,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newsdesk.formats.house import render_house
+from newsdesk.formats.payload import (
+    CitationPayload,
+    RelatedPayload,
+    RepairPayload,
+    SentencePayload,
+    StoryPayload,
+)
 from newsdesk.models.text import TextModel
 from newsdesk.pipeline.voices import write_voices
 from newsdesk.records import Article, HouseArticle, Story, StoryVersion
@@ -89,47 +95,44 @@ def _payload(
 ) -> str:
     told, voice_notes = voices or ({}, [])
     sentences_of = [split_sentences(a.body) for a in sources]
-    payload: dict[str, Any] = {
-        "title": article.title,
-        "paragraphs": list(article.paragraphs),
-        "category": article.category,
-        "published": article.published.isoformat(),
-        "tags": list(article.tags),
-        "related": [
-            {
-                "headline": a.title,
-                "outlet": a.outlet,
-                "url": a.canonical_url,
-                "published": a.published.isoformat() if a.published else None,
-            }
+    payload = StoryPayload(
+        title=article.title,
+        paragraphs=tuple(article.paragraphs),
+        category=article.category,
+        published=article.published,
+        tags=tuple(article.tags),
+        related=tuple(
+            RelatedPayload(
+                headline=a.title, outlet=a.outlet, url=a.canonical_url, published=a.published
+            )
             for a in sources
-        ],
-        "sentences": [
-            {
-                "paragraph": s.paragraph,
-                "text": s.text,
-                "verdict": s.verdict.value,
-                "problems": [str(p) for p in s.problems],
-                "citations": [
-                    {
-                        "url": sources[c.article].canonical_url,
-                        "outlet": sources[c.article].outlet,
-                        "quote": sentences_of[c.article][c.sentence],
-                    }
+        ),
+        sentences=tuple(
+            SentencePayload(
+                paragraph=s.paragraph,
+                text=s.text,
+                verdict=s.verdict.value,
+                problems=tuple(str(p) for p in s.problems),
+                citations=tuple(
+                    CitationPayload(
+                        url=sources[c.article].canonical_url,
+                        outlet=sources[c.article].outlet,
+                        quote=sentences_of[c.article][c.sentence],
+                    )
                     for c in s.citations
                     if c.sentence < len(sentences_of[c.article])
-                ],
-            }
+                ),
+            )
             for s in verification.sentences
-        ],
-        "voices": told,
-        "writer": draft.writer,
-        "repairs": changes,
-        "notes": [*draft.notes, *voice_notes],
-        "timings": {step.step: round(step.seconds, 2) for step in draft.steps},
-        "tokens": {"prompt": draft.prompt_tokens, "completion": draft.completion_tokens},
-    }
-    return json.dumps(payload, ensure_ascii=False)
+        ),
+        voices=told,
+        writer=draft.writer,
+        repairs=tuple(RepairPayload(**change) for change in changes),
+        notes=(*draft.notes, *voice_notes),
+        timings={step.step: round(step.seconds, 2) for step in draft.steps},
+        tokens={"prompt": draft.prompt_tokens, "completion": draft.completion_tokens},
+    )
+    return payload.to_json()
 
 
 def write_version(

@@ -25,7 +25,7 @@ from newsdesk.verify.checks.support import (
     MIN_COVERAGE_JUDGED,
     Alignment,
     SupportsEmbed,
-    align,
+    align_sentence,
     check_support,
     unattributed_speaker,
     unsupported_actions,
@@ -39,11 +39,11 @@ JUDGE_BELOW_COVERAGE = 0.8
 
 __all__ = [
     "Change",
-    "Citation",
     "Problem",
     "Repair",
     "SentenceCheck",
     "SourceDoc",
+    "SourceRef",
     "Verdict",
     "Verification",
     "hold_reasons",
@@ -53,7 +53,7 @@ __all__ = [
 
 
 @dataclass(frozen=True, slots=True)
-class Citation:
+class SourceRef:
     article: int  # index into the sources
     sentence: int  # index into `split_sentences(article.body)`
     score: float
@@ -65,7 +65,7 @@ class SentenceCheck:
     paragraph: int
     verdict: Verdict
     problems: tuple[Problem, ...]
-    citations: tuple[Citation, ...]
+    citations: tuple[SourceRef, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,10 +102,10 @@ def _checks(
     ]
 
 
-def _citations(alignment: Alignment) -> tuple[Citation, ...]:
+def _citations(alignment: Alignment) -> tuple[SourceRef, ...]:
     # Headlines help align but are not sentences of the body, so they are not cited.
     return tuple(
-        Citation(c.article, c.index, round(score, 3))
+        SourceRef(c.article, c.index, round(score, 3))
         for c, score in zip(alignment.cited, alignment.scores, strict=True)
         if c.index >= 0
     )
@@ -148,7 +148,7 @@ def verify(
     evidence, draft = prepare(sources, text, annotate)
     similarity = _similarity([s.text for s in draft.sentences], evidence, embedder)
     alignments = [
-        align(s.text, evidence, None if similarity is None else similarity[i])
+        align_sentence(s.text, evidence, None if similarity is None else similarity[i])
         for i, s in enumerate(draft.sentences)
     ]
     problems = [

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from newsdesk.formats.house import LayoutError
 from newsdesk.formats.voice import Section, VoiceText, render_voice
-from newsdesk.web.model import StoryView, Voice
+from newsdesk.web.model import StoryView, VoiceView
 from newsdesk.web.render import story_path
 
 
@@ -164,7 +164,7 @@ def detail_out(story: StoryView, base: str, api_url: str) -> StoryDetail:
     )
 
 
-def voice_out(voice: Voice) -> VoiceOut:
+def voice_out(voice: VoiceView) -> VoiceOut:
     return VoiceOut(
         key=voice.key,
         name=voice.name,
@@ -180,7 +180,7 @@ def voice_out(voice: Voice) -> VoiceOut:
     )
 
 
-def voice_text(voice: Voice) -> str:
+def voice_text(voice: VoiceView) -> str:
     """The voice in the seed-001 text layout (the brief: title and bullets); its parts came
     from a stored payload, so a part the layout cannot hold is flattened, never fatal."""
     sections = tuple(Section(s.heading, s.paragraphs) for s in voice.sections)

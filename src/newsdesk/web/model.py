@@ -8,80 +8,29 @@ payload cannot be read is skipped (and named on the status page), never fatal.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
+from newsdesk.formats.payload import (
+    DEFAULT_CATEGORY,
+    SentencePayload,
+    StoryPayload,
+    voice_payloads,
+)
 from newsdesk.records import Article, Story, StoryVersion, as_utc
 from newsdesk.store import Store
 from newsdesk.web.safety import safe_url
 
 HALF_LIFE_HOURS = 24.0  # a day-old story needs twice the outlets to rank level with a new one
-DEFAULT_CATEGORY = "News"
-
-
-# -- the writer's payload (trust boundary) -------------------------------------------------
-class _In(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-
-class CitationIn(_In):
-    url: str = ""
-    outlet: str = ""
-    quote: str = ""
-
-
-class SentenceIn(_In):
-    paragraph: int
-    text: str
-    verdict: Literal["supported", "unsupported", "contradicted"] = "supported"
-    citations: tuple[CitationIn, ...] = ()
-
-
-class RelatedIn(_In):
-    headline: str
-    outlet: str
-    url: str = ""
-    published: datetime | None = None
-
-
-class SectionIn(_In):
-    heading: str = ""
-    paragraphs: tuple[str, ...] = ()
-
-
-class VoiceIn(_In):
-    """A voice as pipeline/voices.py stores it: sections of paragraphs (bullets: one list)."""
-
-    name: str
-    layout: Literal["sectioned", "bullets"] = "sectioned"
-    title: str = ""
-    sections: tuple[SectionIn, ...] = ()
-    coverage: float | None = None
-    unsupported: int | None = None
-
-
-class PayloadIn(_In):
-    title: str
-    paragraphs: tuple[str, ...]
-    category: str = DEFAULT_CATEGORY
-    published: datetime
-    tags: tuple[str, ...] = ()
-    related: tuple[RelatedIn, ...] = ()
-    sentences: tuple[SentenceIn, ...] = ()
-    # Checked one by one in _voices: a voice that cannot be read must not hide the story.
-    voices: dict[str, object] = {}
-    writer: str = ""
 
 
 # -- what pages show ----------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
-class Citation:
+class Footnote:
     number: int  # footnote number, counted through the article
     outlet: str
     quote: str
@@ -92,7 +41,7 @@ class Citation:
 class Sentence:
     text: str
     verdict: str  # supported | unsupported | contradicted | "" (no check recorded)
-    citations: tuple[Citation, ...] = ()
+    citations: tuple[Footnote, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +70,7 @@ class VoiceSection:
 
 
 @dataclass(frozen=True, slots=True)
-class Voice:
+class VoiceView:
     key: str  # the voice file's name (casual, brief ...)
     name: str  # its display name
     title: str
@@ -170,7 +119,7 @@ class StoryView:
     paragraphs: tuple[tuple[Sentence, ...], ...]
     tags: tuple[str, ...]
     sources: tuple[OutletSources, ...]
-    voices: tuple[Voice, ...]
+    voices: tuple[VoiceView, ...]
     versions: tuple[VersionInfo, ...]
     writer: str
     follows: str | None = None
@@ -196,7 +145,7 @@ class StoryView:
         return first if len(first) <= 280 else first[:279].rsplit(" ", 1)[0] + "…"
 
     @property
-    def citations(self) -> tuple[Citation, ...]:
+    def citations(self) -> tuple[Footnote, ...]:
         return tuple(c for para in self.paragraphs for s in para for c in s.citations)
 
 
@@ -259,9 +208,9 @@ def slugify(name: str) -> str:
 
 
 # -- building -----------------------------------------------------------------------------
-def _paragraphs(payload: PayloadIn) -> tuple[tuple[Sentence, ...], ...]:
+def _paragraphs(payload: StoryPayload) -> tuple[tuple[Sentence, ...], ...]:
     """Each paragraph as its checked sentences with numbered citations (or as plain text)."""
-    by_paragraph: dict[int, list[SentenceIn]] = {}
+    by_paragraph: dict[int, list[SentencePayload]] = {}
     for sentence in payload.sentences:
         by_paragraph.setdefault(sentence.paragraph, []).append(sentence)
     number = 0
@@ -276,26 +225,24 @@ def _paragraphs(payload: PayloadIn) -> tuple[tuple[Sentence, ...], ...]:
             citations = []
             for cited in sentence.citations:
                 number += 1
-                citations.append(Citation(number, cited.outlet, cited.quote, safe_url(cited.url)))
+                citations.append(Footnote(number, cited.outlet, cited.quote, safe_url(cited.url)))
             sentences.append(Sentence(sentence.text, sentence.verdict, tuple(citations)))
         paragraphs.append(tuple(sentences))
     return tuple(paragraphs)
 
 
-def _voices(payload: PayloadIn) -> tuple[Voice, ...]:
+def _voices(payload: StoryPayload) -> tuple[VoiceView, ...]:
     """The payload's voices that can be read; one that cannot is left out, not fatal."""
     voices = []
-    for key, raw in payload.voices.items():
-        try:
-            voice = VoiceIn.model_validate(raw)
-        except ValidationError:
-            continue
+    for key, voice in voice_payloads(payload).items():
         sections = tuple(
             VoiceSection(s.heading, s.paragraphs) for s in voice.sections if s.paragraphs
         )
         if sections:
             bullets = voice.layout == "bullets"
-            voices.append(Voice(key, voice.name, voice.title, sections, bullets, voice.coverage))
+            voices.append(
+                VoiceView(key, voice.name, voice.title, sections, bullets, voice.coverage)
+            )
     return tuple(voices)
 
 
@@ -308,7 +255,7 @@ def _group(links: Iterable[tuple[str, SourceLink]]) -> tuple[OutletSources, ...]
 
 
 def _sources(
-    payload: PayloadIn, story: Story | None, articles: Mapping[str, Article]
+    payload: StoryPayload, story: Story | None, articles: Mapping[str, Article]
 ) -> tuple[OutletSources, ...]:
     """The story's stored coverage; the payload's related list when the store has none."""
     known = [articles[url] for url in story.article_urls if url in articles] if story else []
@@ -324,13 +271,13 @@ def _sources(
     )
 
 
-def _parse(version: StoryVersion) -> PayloadIn:
-    return PayloadIn.model_validate(json.loads(version.payload))
+def _parse(version: StoryVersion) -> StoryPayload:
+    return StoryPayload.from_json(version.payload)
 
 
 def _view(
     shown: StoryVersion,
-    payload: PayloadIn,
+    payload: StoryPayload,
     history: Sequence[StoryVersion],
     story: Story | None,
     articles: Mapping[str, Article],
@@ -408,7 +355,7 @@ def _categories(ranked: Sequence[StoryView]) -> tuple[CategoryView, ...]:
 
 def _pick(
     history: Sequence[StoryVersion], problems: list[str]
-) -> tuple[StoryVersion, PayloadIn] | None:
+) -> tuple[StoryVersion, StoryPayload] | None:
     """The newest published version whose payload can be read."""
     for version in reversed(history):
         if not version.published:

@@ -17,11 +17,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 from newsdesk.formats.house import render_house
+from newsdesk.formats.payload import StoryPayload
 from newsdesk.records import HouseArticle, RelatedArticle, StoryVersion
 from newsdesk.store import Store
 from newsdesk.web import feeds
 from newsdesk.web.api import CategoryOut, StoryList, detail_out, summary_out, voice_text
-from newsdesk.web.model import PayloadIn, Site, Voice, load_site
+from newsdesk.web.model import Site, VoiceView, load_site
 from newsdesk.web.render import (
     INDEX,
     SITE_NAME,
@@ -115,7 +116,7 @@ def house_text(version: StoryVersion) -> str:
     """The stored house-layout text, or the layout rendered from the payload if none was kept."""
     if version.text.strip():
         return version.text
-    payload = PayloadIn.model_validate_json(version.payload)
+    payload = StoryPayload.from_json(version.payload)
     return render_house(
         HouseArticle(
             title=payload.title,
@@ -142,7 +143,7 @@ def export_text(store: Store, out: Path, *, voices: bool = True) -> int:
     return len(site.stories)
 
 
-def with_voices(house: str, voices: Sequence[Voice]) -> str:
+def with_voices(house: str, voices: Sequence[VoiceView]) -> str:
     """The house article, then each voice under a `=== Voice: Name ===` line: two blank
     lines before each rule, one after, so the house part ends where the first rule starts."""
     parts = [house, *(f"{VOICE_RULE.format(name=v.name)}\n\n{voice_text(v)}" for v in voices)]

@@ -16,8 +16,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from newsdesk.errors import StoreError
+from newsdesk.formats.payload import StoryPayload
 from newsdesk.records import StoryVersion
-from newsdesk.web.model import PayloadIn
 from newsdesk.web.publish import house_text
 from newsdesk.web.safety import safe_url
 
@@ -54,7 +54,7 @@ def _md(text: str) -> str:
 
 
 def show_markdown(version: StoryVersion) -> str:
-    payload = PayloadIn.model_validate_json(version.payload)
+    payload = StoryPayload.from_json(version.payload)
     lines = [f"# {_md(payload.title)}", ""]
     if not version.published:
         reasons = "; ".join(version.reasons) or "no reason recorded"

@@ -15,7 +15,7 @@ from newsdesk.records import Article, ItemStatus
 from newsdesk.text import split_sentences, strip_dateline, words
 from newsdesk.writing.drafts import Fact, SourceRef, fact_runs
 from newsdesk.writing.rules import (
-    Evidence,
+    SourceWords,
     dice,
     looks_like_instruction,
     numbers_in,
@@ -72,7 +72,7 @@ class SourcePick:
 @dataclass(frozen=True, slots=True)
 class FactSheet:
     facts: tuple[Fact, ...]  # best first
-    evidence: Evidence  # every usable sentence of the picked sources, for output checks
+    evidence: SourceWords  # every usable sentence of the picked sources, for output checks
     dropped: tuple[str, ...]  # why sentences were kept out (instructions to an AI ...)
 
     @property
@@ -331,7 +331,7 @@ def build_fact_sheet(
         )
         for score, c in chosen
     )
-    evidence = Evidence.of(evidence_texts, injected=injected)
+    evidence = SourceWords.of(evidence_texts, injected=injected)
     return FactSheet(facts, evidence, tuple(reading.dropped))
 
 

@@ -23,11 +23,11 @@ from newsdesk.prompts import data_lines, prompt_template
 from newsdesk.records import Article, HouseArticle, RelatedArticle, as_utc
 from newsdesk.writing.drafts import EXTRACTIVE, Draft, Fact, StepTiming
 from newsdesk.writing.factsheet import build_fact_sheet, pick_sources, plan_paragraphs
-from newsdesk.writing.rewording import Line, align, cite, verbatim
+from newsdesk.writing.rewording import Line, align_reply, cite, verbatim
 from newsdesk.writing.rules import (
     CATEGORIES,
     Category,
-    Evidence,
+    SourceWords,
     looks_like_instruction,
     title_case,
 )
@@ -111,7 +111,7 @@ class _Session:
     """One story's writing: the model (dropped after it fails once), costs and notes."""
 
     model: TextModel | None
-    evidence: Evidence
+    evidence: SourceWords
     steps: list[StepTiming] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -181,7 +181,7 @@ def _paragraph(session: _Session, number: int, total: int, facts: Sequence[Fact]
     reply = session.complete(f"paragraph {number}", paragraph_prompt(number, total, facts))
     if reply is None:
         return verbatim(facts)
-    lines, notes = align(reply, facts, session.evidence)
+    lines, notes = align_reply(reply, facts, session.evidence)
     session.notes.extend(f"paragraph {number}: {note}" for note in notes)
     return lines
 

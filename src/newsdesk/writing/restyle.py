@@ -3,7 +3,7 @@
 Built like the house writer (stages/write.py) and from the same parts: the fact sheet
 (factsheet.py) decides what is said, sections.py decides under which heading; the model only
 rewords one section's facts at a time in the voice (and proposes the section's heading where
-the voice has no fixed ones). rewording.align holds each sentence to its fact, and on top a
+the voice has no fixed ones). rewording.align_reply holds each sentence to its fact, and on top a
 sentence that loses any of its fact's numbers, names or quotations is replaced by the fact
 itself. Without a model the voice is laid out from the source sentences. Checking the result
 against the sources (verify, repair, coverage) is pipeline/voices.py's job.
@@ -33,8 +33,8 @@ from newsdesk.writing.factsheet import build_fact_sheet, pick_sources
 
 # The house writer's prompt loader, data-line quoting (so no source text can close our data
 # block) and citation builder: one implementation for both writers.
-from newsdesk.writing.rewording import Line, align, cite, verbatim
-from newsdesk.writing.rules import Evidence, looks_like_instruction, numbers_in, title_case
+from newsdesk.writing.rewording import Line, align_reply, cite, verbatim
+from newsdesk.writing.rules import SourceWords, looks_like_instruction, numbers_in, title_case
 from newsdesk.writing.sections import (
     SectionPlan,
     carried_facts,
@@ -270,7 +270,7 @@ def _section(
     voice: Voice,
     number: int,
     plans: Sequence[SectionPlan],
-    evidence: Evidence,
+    evidence: SourceWords,
     earlier: Sequence[str],
 ) -> RewriteSection:
     plan = plans[number - 1]
@@ -306,12 +306,12 @@ def _reworded(
     voice: Voice,
     facts: Sequence[Fact],
     reply: str | None,
-    evidence: Evidence,
+    evidence: SourceWords,
 ) -> list[Line]:
     """One line per fact, in order: the model's sentence where every check holds."""
     if reply is None:
         return verbatim(facts)
-    lines, found = align(reply, facts, evidence)
+    lines, found = align_reply(reply, facts, evidence)
     notes.extend(f"{step}: {note}" for note in found)
     kept = []
     for line in lines:
@@ -324,7 +324,7 @@ def _reworded(
 
 
 def _voice_problem(voice: Voice, line: Line) -> str | None:
-    """Stricter than align: a voice keeps every fact whole, and plain English is not longer."""
+    """Stricter than align_reply: a voice keeps every fact whole; plain English is not longer."""
     if missing := missing_details(line.text, line.fact.text):
         return f"leaves out {', '.join(missing)}"
     n, limit = len(line.text.split()), max(voice.max_sentence_words, line.fact.word_count)
@@ -383,7 +383,7 @@ def _title(
     voice: Voice,
     headlines: Sequence[str],
     facts: Sequence[Fact],
-    evidence: Evidence,
+    evidence: SourceWords,
 ) -> tuple[str, bool]:
     """The model's title when it passes the house title checks; ("", False) otherwise."""
     proposal = calls.json("title", title_prompt(voice, headlines, facts), VoiceTitle)

@@ -17,7 +17,7 @@ from newsdesk.text import STOPWORDS, split_sentences, words
 from newsdesk.writing.drafts import Fact, SentenceCitation
 from newsdesk.writing.grammar import grammar_problem
 from newsdesk.writing.rules import (
-    Evidence,
+    SourceWords,
     dice,
     filler_phrases,
     is_filler,
@@ -66,7 +66,7 @@ def reply_sentences(reply: str) -> list[str]:
     return split_sentences(text)
 
 
-def sentence_problem(sentence: str, evidence: Evidence) -> str | None:
+def sentence_problem(sentence: str, evidence: SourceWords) -> str | None:
     """Why a model-written sentence cannot stand anywhere in the story, or None."""
     if tainted := evidence.tainted_words(sentence):
         return f"repeats an instruction planted in a source: {', '.join(tainted)}"
@@ -127,7 +127,9 @@ def _lost_details(sentence: str, fact: Fact) -> str | None:
     return None
 
 
-def align(reply: str, facts: Sequence[Fact], evidence: Evidence) -> tuple[list[Line], list[str]]:
+def align_reply(
+    reply: str, facts: Sequence[Fact], evidence: SourceWords
+) -> tuple[list[Line], list[str]]:
     """One line per fact (the model's sentence when it holds, else the fact's own) and notes
     on everything that was replaced or dropped."""
     sentences = reply_sentences(reply)

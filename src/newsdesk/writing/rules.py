@@ -167,8 +167,9 @@ _INSTRUCTION_STEMS = stem_set(
 
 
 @dataclass(frozen=True, slots=True)
-class Evidence:
-    """What the sources say, reduced to what the cheap checks compare against."""
+class SourceWords:
+    """What the sources say, reduced to the words the writer's cheap checks compare against
+    (the verifier's full evidence is verify.checks.evidence.Evidence)."""
 
     text: str  # normalised: lower-case words joined by single spaces
     lower_words: frozenset[str]
@@ -179,7 +180,7 @@ class Evidence:
     tainted: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, texts: Iterable[str], *, injected: Iterable[str] = ()) -> Evidence:
+    def of(cls, texts: Iterable[str], *, injected: Iterable[str] = ()) -> SourceWords:
         joined = "\n".join(texts)
         tokens = [w.lower().strip("'’") for w in words(joined)]
         stems = frozenset(stem(w) for w in tokens)
@@ -227,7 +228,7 @@ class Evidence:
         return names + outlets
 
 
-def is_filler(sentence: str, evidence: Evidence) -> bool:
+def is_filler(sentence: str, evidence: SourceWords) -> bool:
     """A stock phrase that no source used: padding, not reporting."""
     return any(not evidence.says(phrase) for phrase in filler_phrases(sentence))
 

@@ -17,7 +17,7 @@ from newsdesk.prompts.voices import Voice
 from newsdesk.text import STOPWORDS, content_words, stem, words
 from newsdesk.writing.drafts import Fact, fact_runs
 from newsdesk.writing.rules import (
-    Evidence,
+    SourceWords,
     is_clickbait,
     looks_like_instruction,
     numbers_in,
@@ -193,7 +193,7 @@ def clean_heading(text: str) -> str:
 
 
 def heading_problem(
-    heading: str, facts: Sequence[Fact], earlier: Sequence[str], evidence: Evidence
+    heading: str, facts: Sequence[Fact], earlier: Sequence[str], evidence: SourceWords
 ) -> str | None:
     """Why a model's heading cannot stand over this section, or None. A heading claims
     nothing the section does not tell: its numbers and words must all be the section's own

@@ -14,7 +14,7 @@ from newsdesk.writing.drafts import Fact
 from newsdesk.writing.rules import (
     CATEGORIES,
     DEFAULT_CATEGORY,
-    Evidence,
+    SourceWords,
     is_clickbait,
     near_identical,
     tag_words,
@@ -110,7 +110,7 @@ def in_headline_case(title: str) -> bool:
     return bool(longer) and sum(w[0].isupper() for w in longer) >= 0.8 * len(longer)
 
 
-def title_problem(title: str, headlines: Sequence[str], evidence: Evidence) -> str | None:
+def title_problem(title: str, headlines: Sequence[str], evidence: SourceWords) -> str | None:
     """Why a title cannot be used, or None: it must be new, plain and what sources say."""
     n = len(title.split())
     if not MIN_TITLE_WORDS - 1 <= n <= MAX_TITLE_WORDS + 2:
@@ -146,7 +146,7 @@ def _title_from(sentence: str) -> str | None:
     return title_case(" ".join(tokens).rstrip(",;:"))
 
 
-def extractive_title(facts: Sequence[Fact], headlines: Sequence[str], evidence: Evidence) -> str:
+def extractive_title(facts: Sequence[Fact], headlines: Sequence[str], evidence: SourceWords) -> str:
     """A title from the first clause of the best facts that is not a source's headline."""
     for fact in facts[:6]:
         title = _title_from(fact.text)

@@ -61,7 +61,9 @@ def similarity_matrix(
     return np.asarray(vectors[: len(drafts)] @ vectors[len(drafts) :].T, dtype=np.float64)
 
 
-def align(text: str, evidence: Evidence, similarity: NDArray[np.float64] | None) -> Alignment:
+def align_sentence(
+    text: str, evidence: Evidence, similarity: NDArray[np.float64] | None
+) -> Alignment:
     """Rank source sentences by lexical overlap (averaged with cosine when available)."""
     stems = content_stems(text)
     candidates = evidence.sentences
