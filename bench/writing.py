@@ -43,7 +43,7 @@ from newsdesk.models.registry import embedded_model_path, text_model
 from newsdesk.models.text import Completion, Prompt
 from newsdesk.pipeline.writing import checked_body
 from newsdesk.settings import Settings
-from newsdesk.verify.verifier import Verdict
+from newsdesk.verify import Verdict
 from newsdesk.writing.drafts import Draft
 from newsdesk.writing.house import Headline, write_story
 

@@ -30,8 +30,8 @@ from newsdesk.pipeline.writing import write_stories
 from newsdesk.prompts.voices import load_voice, voice_names
 from newsdesk.records import Article, ItemStatus
 from newsdesk.store import Store
+from newsdesk.verify import Verdict
 from newsdesk.verify.checks.entities import spacy_entities
-from newsdesk.verify.verifier import Verdict
 from newsdesk.web import create_app, export_text
 from newsdesk.writing.drafts import Fact, SourceRef
 from newsdesk.writing.restyle import missing_details

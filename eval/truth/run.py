@@ -25,7 +25,7 @@ from pydantic import BaseModel
 from newsdesk.cli.verify import JudgeKind, make_judge
 from newsdesk.models.text import Completion, Prompt, TextModel
 from newsdesk.settings import load_settings
-from newsdesk.verify.verifier import SourceDoc, Verdict, Verification, verify
+from newsdesk.verify import SourceDoc, Verdict, Verification, verify
 
 HERE = Path(__file__).resolve().parent
 OK = "ok"

@@ -73,7 +73,7 @@ def read_input(path: Path) -> tuple[list[SourceDoc], str]:
 
 
 def make_judge(kind: JudgeKind, settings: Settings) -> TextModel | None:
-    """The judge model, from models/factory.py (the same models the writer uses)."""
+    """The judge model, from models/registry.py (the same models the writer uses)."""
     if kind is JudgeKind.NONE:
         return None
     if kind is JudgeKind.OPENAI:

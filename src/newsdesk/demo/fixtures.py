@@ -185,7 +185,7 @@ def version_from_payload(
     )
 
 
-# As pipeline/voices.py stores them (web/model.py VoiceIn): sections of paragraphs.
+# As pipeline/voices.py stores them (formats/payload.py VoicePayload): sections of paragraphs.
 VOICES: dict[str, Any] = {
     "explainer": {
         "name": "Explainer",

@@ -1,8 +1,8 @@
 """Voices next to the story: a rewrite is published only when the verifier passes it whole.
 
-    sources -> restyle (stages/restyle.py) -> verify the body against the sources
+    sources -> restyle (writing/restyle.py) -> verify the body against the sources
     -> model sentences that fail go back to their facts' source sentences -> what still fails
-    is repaired or dropped (stages/verify.repair) -> verify again -> title and headings
+    is repaired or dropped (verify.repair) -> verify again -> title and headings
     through the same checks -> coverage of the voice's facts -> publish, or hold back
 
 Coverage is the share of the facts the voice is meant to carry (the whole fact sheet; for the
@@ -25,9 +25,9 @@ from newsdesk.formats.payload import SectionPayload, VoicePayload
 from newsdesk.models.text import TextModel
 from newsdesk.prompts.voices import Voice, load_voice
 from newsdesk.records import Article
+from newsdesk.verify import Verdict, Verification, hold_reasons, repair, verify
 from newsdesk.verify.checks.documents import Annotate, SourceDoc
 from newsdesk.verify.checks.entities import Entity, spacy_entities
-from newsdesk.verify.verifier import Verdict, Verification, hold_reasons, repair, verify
 from newsdesk.writing.drafts import Fact
 from newsdesk.writing.restyle import Rewrite, missing_details, restyle
 from newsdesk.writing.rewording import Line

@@ -29,8 +29,8 @@ from newsdesk.pipeline.voices import write_voices
 from newsdesk.records import Article, HouseArticle, Story, StoryVersion
 from newsdesk.store import Store
 from newsdesk.text import split_sentences
+from newsdesk.verify import Verdict, Verification, hold_reasons, repair, verify
 from newsdesk.verify.checks.documents import SourceDoc
-from newsdesk.verify.verifier import Verdict, Verification, hold_reasons, repair, verify
 from newsdesk.writing.drafts import Draft
 from newsdesk.writing.house import write_story
 

@@ -20,7 +20,7 @@ from newsdesk.errors import ConfigError
 Layout = Literal["sectioned", "bullets"]
 # What a fixed heading takes from the fact sheet: "lead" the lead facts (and, with no "rest"
 # section, whatever no other heading takes), "rest" whatever no other heading takes, the
-# others the facts whose cue words match (stages/sections.py).
+# others the facts whose cue words match (writing/sections.py).
 Role = Literal["lead", "rest", "quotes", "why", "next", "who", "when", "where"]
 _PREFIX, _SUFFIX = "voice-", ".toml"
 

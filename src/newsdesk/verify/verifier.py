@@ -1,9 +1,9 @@
 """Verification: every sentence of a draft checked against its sources before publishing.
 
 `verify` aligns each sentence with the source sentences that support it (its citations) and
-runs the deterministic checks in `newsdesk.checks` (numbers, names, quotes, places, titles,
-filler); a model judge, when given, rates the sentences those checks let through. `repair`
-rewrites or drops what failed; `hold_reasons` says whether the story may be published.
+runs the deterministic checks in `newsdesk.verify.checks` (numbers, names, quotes, places, titles,
+filler); a model judge, when given, rates the sentences those checks let through.
+`hold_reasons` says whether the story may be published; repair.py mends what failed.
 """
 
 from __future__ import annotations
@@ -11,9 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from newsdesk.errors import ModelError
 from newsdesk.models.text import TextModel
-from newsdesk.text import split_sentences
 from newsdesk.verify.checks.documents import Annotate, Document, Passage, SourceDoc
 from newsdesk.verify.checks.entities import spacy_entities
 from newsdesk.verify.checks.evidence import Evidence, prepare
@@ -32,22 +30,18 @@ from newsdesk.verify.checks.support import (
 )
 from newsdesk.verify.checks.support import similarity_matrix as _similarity
 from newsdesk.verify.judge import judge_sentence
-from newsdesk.verify.rewrite import rewrite_sentence
 
 # The judge rates sentences with less than this share of their words in the cited evidence.
 JUDGE_BELOW_COVERAGE = 0.8
 
 __all__ = [
-    "Change",
     "Problem",
-    "Repair",
     "SentenceCheck",
     "SourceDoc",
     "SourceRef",
     "Verdict",
     "Verification",
     "hold_reasons",
-    "repair",
     "verify",
 ]
 
@@ -165,74 +159,6 @@ def verify(
             for s, a, p in zip(draft.sentences, alignments, problems, strict=True)
         )
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    original: str
-    replacement: str | None  # None: the sentence was dropped
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class Repair:
-    text: str
-    changes: tuple[Change, ...]
-
-
-def _evidence_texts(sources: Sequence[SourceDoc], sentence: SentenceCheck) -> list[str]:
-    bodies = [split_sentences(s.body) for s in sources]
-    return [bodies[c.article][c.sentence] for c in sentence.citations]
-
-
-def _repaired(
-    sources: Sequence[SourceDoc],
-    sentence: SentenceCheck,
-    model: TextModel | None,
-    annotate: Annotate,
-) -> Change:
-    """A rewrite the checks accept, else a drop. The rewrite is verified without a judge:
-    the checks are what caught the sentence, and they are deterministic."""
-    reason = "; ".join(str(p) for p in sentence.problems)
-    if model is None:
-        return Change(sentence.text, None, reason)
-    try:
-        rewrite = rewrite_sentence(
-            model,
-            sentence.text,
-            [str(p) for p in sentence.problems],
-            _evidence_texts(sources, sentence),
-        )
-    except ModelError as exc:
-        return Change(sentence.text, None, f"{reason}; rewrite failed: {exc}")
-    if rewrite is None:
-        return Change(sentence.text, None, reason)
-    recheck = verify(sources, rewrite, judge=None, annotate=annotate)
-    if all(s.verdict is Verdict.SUPPORTED for s in recheck.sentences):
-        return Change(sentence.text, rewrite, reason)
-    return Change(sentence.text, None, f"{reason}; the rewrite failed the checks too")
-
-
-def repair(
-    sources: Sequence[SourceDoc],
-    verification: Verification,
-    *,
-    model: TextModel | None,
-    annotate: Annotate = spacy_entities,
-) -> Repair:
-    """Rewrite unsupported and contradicted sentences from their evidence, or drop them."""
-    paragraphs: dict[int, list[str]] = {}
-    changes = []
-    for sentence in verification.sentences:
-        kept: str | None = sentence.text
-        if sentence.verdict is not Verdict.SUPPORTED:
-            change = _repaired(sources, sentence, model, annotate)
-            changes.append(change)
-            kept = change.replacement
-        if kept:
-            paragraphs.setdefault(sentence.paragraph, []).append(kept)
-    text = "\n\n".join(" ".join(p) for _, p in sorted(paragraphs.items()))
-    return Repair(text, tuple(changes))
 
 
 def hold_reasons(verification: Verification, min_supported_ratio: float = 0.8) -> list[str]:

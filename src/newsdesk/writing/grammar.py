@@ -1,6 +1,6 @@
 """Damage a small model does to a sentence it rewords, read from part-of-speech tags.
 
-The checks in `newsdesk.checks` hold facts (names, numbers, quotations, titles, places); they
+The checks in `newsdesk.verify.checks` hold facts (names, numbers, quotations, titles, places); they
 do not read grammar. Qwen2.5-Coder-1.5B, asked to reword a fact, sometimes returns the fact's
 own words slightly broken, and each breakage below was seen in our benchmarks:
 

@@ -1,6 +1,6 @@
 """The restyle stage: a story, or one article, told again in a voice with its facts intact.
 
-Built like the house writer (stages/write.py) and from the same parts: the fact sheet
+Built like the house writer (writing/house.py) and from the same parts: the fact sheet
 (factsheet.py) decides what is said, sections.py decides under which heading; the model only
 rewords one section's facts at a time in the voice (and proposes the section's heading where
 the voice has no fixed ones). rewording.align_reply holds each sentence to its fact, and on top a

@@ -2,7 +2,7 @@
 
 All deterministic: the model later only rewords a section's facts (and, for voices without
 fixed headings, proposes a heading that `heading_problem` must accept). Facts come from the
-same fact sheet the house article is written from (stages/factsheet.py), so a voice says what
+same fact sheet the house article is written from (writing/factsheet.py), so a voice says what
 the house article says, in another order and tone.
 """
 

@@ -82,7 +82,7 @@ def parse_spec(data: Mapping[str, Any], source: str = "<spec>") -> OutletSpec:
 
 @cache
 def load_specs() -> tuple[OutletSpec, ...]:
-    """All specs packaged in newsdesk/outlets/*.toml, sorted by file name."""
+    """All specs packaged in newsdesk/ingest/outlets/*.toml, sorted by file name."""
     folder = resources.files(__name__)
     specs = []
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):

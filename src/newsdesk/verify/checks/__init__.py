@@ -1,4 +1,4 @@
 """What verification checks a draft sentence with: one module per kind of fact.
 
-`stages/verify.py` wires them; nothing here imports a stage.
+`verify/verifier.py` wires them; nothing here imports the verifier, judge or repair.
 """
