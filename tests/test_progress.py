@@ -139,12 +139,17 @@ def test_demo_serves_the_site_while_it_writes_and_logs_plain_lines(tmp_path: Pat
         demo = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=err, stderr=err)
         try:
             text = _wait_for(log, "Ctrl-C to stop", demo)
-            front = urllib.request.urlopen(f"http://127.0.0.1:{web}/", timeout=10).read()
-            assert b'class="card' in front
+            with urllib.request.urlopen(f"http://127.0.0.1:{web}/", timeout=10) as page:
+                assert b'class="card' in page.read()
         finally:
             demo.send_signal(signal.SIGINT)
-            returncode = demo.wait(30)
-    assert returncode == 0
+            try:
+                returncode = demo.wait(60)
+            except subprocess.TimeoutExpired:
+                demo.kill()
+                demo.wait()
+                raise AssertionError(f"Ctrl-C did not stop the demo:\n{log.read_text()}") from None
+    assert returncode == 0, log.read_text()
     site_line = text.index(f"The desk's site: http://127.0.0.1:{web}/")
     assert site_line < text.index("] feeds: 8 done in")  # up before the desk starts
     assert re.search(r"\] writing 1/\d+: published in \d+\.\d s: ", text)

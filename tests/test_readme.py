@@ -39,3 +39,19 @@ def test_every_part_of_the_tree_is_listed() -> None:
     listed = {entry.rstrip("/") for entry in listed_entries()}
     present = {p.name for p in PACKAGE.iterdir() if p.name not in UNLISTED}
     assert present - listed == set(), "parts missing from the README's Layout"
+
+
+def test_every_file_the_docs_name_exists() -> None:
+    """`writing/house.py`, `newsdesk/formats/voice.py`, `tests/...`: paths in backticks in the
+    README and docs/ are files of the repo or of the package."""
+    documents = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    named = {
+        (doc.name, match)
+        for doc in documents
+        for match in re.findall(r"`([\w/.-]+\.py)\b", doc.read_text(encoding="utf-8"))
+        if "/" in match
+    }
+    assert named, "no file paths found: the pattern is wrong"
+    for doc, path in sorted(named):
+        candidates = [ROOT / path, ROOT / "src" / path, PACKAGE / path]
+        assert any(c.is_file() for c in candidates), f"{doc} names {path}, not in the tree"

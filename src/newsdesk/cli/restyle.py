@@ -24,7 +24,7 @@ from newsdesk.cli.write import SourceInput, input_problem
 from newsdesk.models.registry import WRITER_KINDS, text_model
 from newsdesk.pipeline.voices import CheckedRewrite, restyle_checked, voice_payload
 from newsdesk.prompts.voices import load_voice, voice_names
-from newsdesk.records import Article
+from newsdesk.records import Article, as_utc
 from newsdesk.settings import Settings
 from newsdesk.store import Store
 from newsdesk.text import split_sentences
@@ -48,16 +48,13 @@ class RestyleInput(BaseModel):
 
 
 def _as_article(source: SourceInput) -> Article:
-    published = source.published
-    if published is not None:
-        published = published.replace(tzinfo=UTC) if published.tzinfo is None else published
     return Article(
         url=source.url,
         canonical_url=source.url,
         outlet=" ".join(source.outlet.split()),
         title=" ".join(source.title.split()),
         authors=(),
-        published=published.astimezone(UTC) if published else None,
+        published=as_utc(source.published),
         body=source.body,
         lang=None,
     )

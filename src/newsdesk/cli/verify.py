@@ -15,7 +15,7 @@ from newsdesk.cli.common import fail, reported_errors, settings_from
 from newsdesk.models.registry import check_model_server, text_model
 from newsdesk.models.text import TextModel
 from newsdesk.settings import Settings
-from newsdesk.verify.verifier import SourceDoc, Verification, verify
+from newsdesk.verify import SourceDoc, Verification, verify
 
 
 class JudgeKind(StrEnum):

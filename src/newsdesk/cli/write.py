@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 from newsdesk.cli.common import fail, reported_errors, settings_from
 from newsdesk.formats.house import render_house
 from newsdesk.models.registry import WRITER_KINDS, check_model_server, text_model
-from newsdesk.records import Article
+from newsdesk.records import Article, as_utc
 from newsdesk.writing.house import write_story
 
 _DATETIME = TypeAdapter(datetime)
@@ -111,18 +111,12 @@ def read_sources(path: Path) -> list[Article]:
             outlet=" ".join(s.outlet.split()),
             title=" ".join(s.title.split()),
             authors=(),
-            published=_as_utc(s.published),
+            published=as_utc(s.published),
             body=s.body,
             lang=None,
         )
         for s in sources
     ]
-
-
-def _as_utc(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def compose_command(

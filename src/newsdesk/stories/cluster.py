@@ -53,7 +53,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsdesk.errors import NewsdeskError
-from newsdesk.records import Story
+from newsdesk.records import Story, as_utc
 from newsdesk.text import STOPWORDS
 
 F32 = NDArray[np.float32]
@@ -123,11 +123,7 @@ def story_id(founder_key: str) -> str:
 
 
 def _timestamp(value: datetime | None) -> float | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:  # naive datetimes in the store are UTC
-        value = value.replace(tzinfo=UTC)
-    return value.timestamp()
+    return None if value is None else as_utc(value).timestamp()
 
 
 # -- words --------------------------------------------------------------------------------------

@@ -34,17 +34,6 @@ from newsdesk.verify.judge import judge_sentence
 # The judge rates sentences with less than this share of their words in the cited evidence.
 JUDGE_BELOW_COVERAGE = 0.8
 
-__all__ = [
-    "Problem",
-    "SentenceCheck",
-    "SourceDoc",
-    "SourceRef",
-    "Verdict",
-    "Verification",
-    "hold_reasons",
-    "verify",
-]
-
 
 @dataclass(frozen=True, slots=True)
 class SourceRef:

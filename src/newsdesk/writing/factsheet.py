@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from newsdesk.records import Article, ItemStatus
+from newsdesk.records import Article, ItemStatus, as_utc
 from newsdesk.text import split_sentences, strip_dateline, words
 from newsdesk.writing.drafts import Fact, SourceRef, fact_runs
 from newsdesk.writing.rules import (
@@ -87,10 +87,7 @@ def _published_key(article: Article) -> tuple[int, datetime]:
     """Undated articles sort last; naive times are taken as UTC."""
     if article.published is None:
         return (1, datetime.max.replace(tzinfo=UTC))
-    published = article.published
-    if published.tzinfo is None:
-        published = published.replace(tzinfo=UTC)
-    return (0, published)
+    return (0, as_utc(article.published))
 
 
 def _shingles(text: str) -> set[tuple[str, ...]]:
