@@ -105,7 +105,9 @@ def test_the_front_page_says_what_is_still_being_written(tmp_path: Path) -> None
     with Store(db) as store:
         run_id = store.start_run()
     client = TestClient(create_app(db, refresh_seconds=0))
-    assert "fetching and grouping its sources" in client.get("/").text
+    page = client.get("/").text
+    assert "fetching and grouping its sources" in page
+    assert "The first story appears here as soon as it is written." in page
     with Store(db) as store:
         store.record_run_progress(run_id, {"stories_to_write": 5, "stories_published": 2})
     page = client.get("/").text
@@ -138,17 +140,18 @@ def test_demo_serves_the_site_while_it_writes_and_logs_plain_lines(tmp_path: Pat
     with log.open("w") as err:
         demo = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=err, stderr=err)
         try:
-            text = _wait_for(log, "Ctrl-C to stop", demo)
+            text = _wait_for(log, "Ctrl-C or SIGTERM to stop", demo)
             with urllib.request.urlopen(f"http://127.0.0.1:{web}/", timeout=10) as page:
                 assert b'class="card' in page.read()
         finally:
-            demo.send_signal(signal.SIGINT)
+            # SIGTERM: a test run started as a background job has SIGINT ignored.
+            demo.send_signal(signal.SIGTERM)
             try:
                 returncode = demo.wait(60)
             except subprocess.TimeoutExpired:
                 demo.kill()
                 demo.wait()
-                raise AssertionError(f"Ctrl-C did not stop the demo:\n{log.read_text()}") from None
+                raise AssertionError(f"SIGTERM did not stop the demo:\n{log.read_text()}") from None
     assert returncode == 0, log.read_text()
     site_line = text.index(f"The desk's site: http://127.0.0.1:{web}/")
     assert site_line < text.index("] feeds: 8 done in")  # up before the desk starts

@@ -6,9 +6,11 @@ many are left, and the log says what each stage and each story took."""
 
 from __future__ import annotations
 
+import signal
 import time
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
+from types import FrameType
 from typing import Annotated
 
 import typer
@@ -75,14 +77,21 @@ def demo_command(
             if url:
                 console.print(
                     f"\n[bold green]The desk's site: {url}[/]  "
-                    f"(sample outlets: {server.base_url}/ ; Ctrl-C to stop)"
+                    f"(sample outlets: {server.base_url}/ ; Ctrl-C or SIGTERM to stop)"
                 )
                 _wait_for_interrupt()
 
 
 def _wait_for_interrupt() -> None:
+    """Serve until Ctrl-C or SIGTERM (a service manager's stop; a shell's background job
+    starts with SIGINT ignored, so SIGTERM is how it is stopped)."""
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
         pass
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
