@@ -37,6 +37,8 @@ def demo_command(
 ) -> None:
     """Run the whole desk on the offline sample outlets and serve its site while it writes."""
     console = Console(stderr=True, soft_wrap=True)
+    # SIGTERM stops the demo as Ctrl-C does, the run included (recorded, never half-written).
+    signal.signal(signal.SIGTERM, _interrupt)
     # The sample outlets keep serving while the site is up: its source links point at them.
     with DemoServer(port=port) as server:
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -85,7 +87,6 @@ def demo_command(
 def _wait_for_interrupt() -> None:
     """Serve until Ctrl-C or SIGTERM (a service manager's stop; a shell's background job
     starts with SIGINT ignored, so SIGTERM is how it is stopped)."""
-    signal.signal(signal.SIGTERM, _interrupt)
     try:
         while True:
             time.sleep(3600)
