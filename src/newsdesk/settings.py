@@ -20,6 +20,7 @@ from newsdesk.prompts.voices import voice_names
 ENV_PREFIX = "NEWSDESK_"
 _LISTS = ("feeds", "voices")  # comma-separated in the environment
 DEFAULT_CONFIG_FILE = Path("newsdesk.toml")
+SQLITE_URL = "sqlite:///"  # then the path: sqlite:///relative.db, sqlite:////absolute.db
 
 
 class Settings(BaseModel):
@@ -28,6 +29,11 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     data_dir: Path = Field(Path("newsdesk-data"), description="Where the store and caches live.")
+    store_url: str | None = Field(
+        None,
+        pattern=r"^(sqlite:///.+|postgres(ql)?://.*)$",
+        description="sqlite:///PATH or postgresql://USER@HOST:PORT/DB; none: data_dir/newsdesk.db.",
+    )
     feeds_file: Path | None = Field(None, description="OPML, TOML or plain-text list of feeds.")
     feeds: tuple[str, ...] = Field((), description="Feed URLs, in addition to feeds_file.")
     user_agent: str = Field(
@@ -89,6 +95,15 @@ class Settings(BaseModel):
     @property
     def db_path(self) -> Path:
         return self.data_dir / "newsdesk.db"
+
+    @property
+    def store_location(self) -> Path | str:
+        """What `Store()` opens: the SQLite file (a Path) or a PostgreSQL URL."""
+        if self.store_url is None:
+            return self.db_path
+        if self.store_url.startswith(SQLITE_URL):
+            return Path(self.store_url[len(SQLITE_URL) :])
+        return self.store_url
 
 
 def _env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
