@@ -176,7 +176,9 @@ _SEARCH_STATEMENTS = (
 
 # PostgreSQL: a tsvector column computed from title (weight A) and text (weight B), under a GIN
 # index. The `newsdesk` configuration is English's with the Snowball stemmer but no stopword
-# list, so every word is searchable, as with FTS5's porter tokenizer.
+# list, so every word is searchable, as with FTS5's porter tokenizer. Some punctuation becomes
+# spaces first, so words split where FTS5's unicode61 splits them: PostgreSQL's parser would
+# take `<b>` for a markup tag (no word), and `3.25`, `example.com/path` or `a_b` for one token.
 _POSTGRES_SEARCH_STATEMENTS = (
     "CREATE TEXT SEARCH DICTIONARY newsdesk_stem (TEMPLATE = snowball, LANGUAGE = english)",
     "CREATE TEXT SEARCH CONFIGURATION newsdesk (COPY = english)",
@@ -184,8 +186,8 @@ _POSTGRES_SEARCH_STATEMENTS = (
         ALTER MAPPING FOR asciiword, asciihword, hword_asciipart, word, hword, hword_part
         WITH newsdesk_stem""",
     """ALTER TABLE story_versions ADD COLUMN search tsvector GENERATED ALWAYS AS (
-        setweight(to_tsvector('newsdesk', title), 'A')
-        || setweight(to_tsvector('newsdesk', text), 'B')) STORED""",
+        setweight(to_tsvector('newsdesk', translate(title, '<>./_@:', '       ')), 'A')
+        || setweight(to_tsvector('newsdesk', translate(text, '<>./_@:', '       ')), 'B')) STORED""",
     "CREATE INDEX story_versions_search ON story_versions USING GIN (search)",
 )
 

@@ -136,8 +136,8 @@ def _with_ellipses(snippet: str, text: str) -> str:
     start = text.find(plain)
     if not plain or start < 0:
         return snippet
-    before = _ELLIPSIS if text[:start].strip() else ""
-    after = _ELLIPSIS if text[start + len(plain) :].strip() else ""
+    before = _ELLIPSIS if _TOKEN.search(text[:start]) else ""
+    after = _ELLIPSIS if _TOKEN.search(text[start + len(plain) :]) else ""
     return before + snippet.strip() + after
 
 
