@@ -187,7 +187,8 @@ _POSTGRES_SEARCH_STATEMENTS = (
         WITH newsdesk_stem""",
     """ALTER TABLE story_versions ADD COLUMN search tsvector GENERATED ALWAYS AS (
         setweight(to_tsvector('newsdesk', translate(title, '<>./_@:', '       ')), 'A')
-        || setweight(to_tsvector('newsdesk', translate(text, '<>./_@:', '       ')), 'B')) STORED""",
+        || setweight(to_tsvector('newsdesk', translate(text, '<>./_@:', '       ')), 'B')
+    ) STORED""",
     "CREATE INDEX story_versions_search ON story_versions USING GIN (search)",
 )
 
