@@ -67,8 +67,9 @@ def _free_port() -> int:
 class PostgresServer:
     """`with PostgresServer() as server:` a running server; `server.create_database()`."""
 
-    def __init__(self, *, durable: bool = False) -> None:
+    def __init__(self, *, durable: bool = False, settings: Sequence[str] = ()) -> None:
         self.durable = durable
+        self.settings = tuple(settings)  # more `name=value` server settings
         self.port = 0
         self.root: Path | None = None
         self._user: str | None = None
@@ -96,6 +97,7 @@ class PostgresServer:
             options = [f"-p {self.port}", f"-k {self.root}", "-c listen_addresses=127.0.0.1"]
             if not self.durable:
                 options += [f"-c {setting}" for setting in FAST_SETTINGS]
+            options += [f"-c {setting}" for setting in self.settings]
             log = str(self.root / "server.log")
             self._run(
                 "pg_ctl",

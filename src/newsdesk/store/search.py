@@ -115,12 +115,14 @@ def _search_postgres(store: Store, text: str, limit: int, offset: int) -> Search
         return SearchResult(0, ())
     with store.connection() as db:
         count = db.one("SELECT COUNT(*) " + _POSTGRES_LATEST_PUBLISHED, (query,))
+        # ts_headline is the costly part: only for the page's hits, after ORDER BY and LIMIT.
         rows = db.rows(
-            "SELECT sv.story_id, sv.version, sv.title, sv.text, "
-            "ts_headline('newsdesk', sv.text, q, ?) "
+            "SELECT story_id, version, title, text, ts_headline('newsdesk', text, q, ?) FROM ("
+            "SELECT sv.story_id, sv.version, sv.title, sv.text, q, "
+            f"ts_rank({_POSTGRES_WEIGHTS}, sv.search, q, 1) AS rank "
             + _POSTGRES_LATEST_PUBLISHED
-            + f" ORDER BY ts_rank({_POSTGRES_WEIGHTS}, sv.search, q, 1) DESC, sv.story_id "
-            "LIMIT ? OFFSET ?",
+            + " ORDER BY rank DESC, sv.story_id LIMIT ? OFFSET ?) AS hit "
+            "ORDER BY rank DESC, story_id",
             (_HEADLINE_OPTIONS, query, limit, offset),
         )
     hits = tuple(
