@@ -59,6 +59,10 @@ def test_search_and_change_marker_follow_version_writes(store_location: Path | s
         assert result.hits[0].version == 3 and result.hits[0].title == "A quokka on the slipway"
         assert search_stories(store, '"quokka) (slip*').total == 1  # no operators
         assert search_stories(store, "  ,;  ").total == 0
+        accented = {**payload, "title": "Zürich's café reopens"}
+        store.save_version(version_from_payload(HELD_STORY, accented, created_at=datetime.now(UTC)))
+        assert [h.story_id for h in search_stories(store, "zurich cafe").hits] == [HELD_STORY]
+        assert search_stories(store, "quokka").total == 0  # only the latest published version
         page = search_stories(store, "the", limit=2, offset=1)
         assert page.total > 3 and len(page.hits) == 2
         assert all(MARK_START in h.snippet and MARK_END in h.snippet for h in page.hits)

@@ -46,6 +46,11 @@ class Connection(ABC):
         """Run one statement per parameter row; returns how many rows they changed in all."""
 
     @abstractmethod
+    def try_run(self, sql: str) -> bool:
+        """Inside a transaction: run a statement that may fail (a savepoint keeps the
+        transaction usable); False when it failed."""
+
+    @abstractmethod
     def has_table(self, name: str) -> bool: ...
 
     @abstractmethod

@@ -176,15 +176,21 @@ _SEARCH_STATEMENTS = (
 
 # PostgreSQL: a tsvector column computed from title (weight A) and text (weight B), under a GIN
 # index. The `newsdesk` configuration is English's with the Snowball stemmer but no stopword
-# list, so every word is searchable, as with FTS5's porter tokenizer. Some punctuation becomes
+# list, so every word is searchable, as with FTS5's porter tokenizer; where the server has the
+# unaccent extension (contrib) it folds diacritics first, as FTS5's remove_diacritics does.
+# Some punctuation becomes
 # spaces first, so words split where FTS5's unicode61 splits them: PostgreSQL's parser would
 # take `<b>` for a markup tag (no word), and `3.25`, `example.com/path` or `a_b` for one token.
-_POSTGRES_SEARCH_STATEMENTS = (
+_POSTGRES_SEARCH_CONFIGURATION = (
     "CREATE TEXT SEARCH DICTIONARY newsdesk_stem (TEMPLATE = snowball, LANGUAGE = english)",
     "CREATE TEXT SEARCH CONFIGURATION newsdesk (COPY = english)",
     """ALTER TEXT SEARCH CONFIGURATION newsdesk
         ALTER MAPPING FOR asciiword, asciihword, hword_asciipart, word, hword, hword_part
         WITH newsdesk_stem""",
+)
+_POSTGRES_UNACCENT = """ALTER TEXT SEARCH CONFIGURATION newsdesk
+    ALTER MAPPING FOR word, hword, hword_part WITH unaccent, newsdesk_stem"""
+_POSTGRES_SEARCH_STATEMENTS = (
     """ALTER TABLE story_versions ADD COLUMN search tsvector GENERATED ALWAYS AS (
         setweight(to_tsvector('newsdesk', translate(title, '<>./_@:', '       ')), 'A')
         || setweight(to_tsvector('newsdesk', translate(text, '<>./_@:', '       ')), 'B')
@@ -198,8 +204,15 @@ def _003_search(db: Connection) -> None:
     # no writer has to remember it. SQLite: an FTS5 table and triggers; rowid ties each index
     # row to its version row. Trigger bodies hold semicolons, so these statements cannot go
     # through _run_script's split.
-    statements = _POSTGRES_SEARCH_STATEMENTS if db.dialect == "postgres" else _SEARCH_STATEMENTS
-    for statement in statements:
+    if db.dialect == "sqlite":
+        for statement in _SEARCH_STATEMENTS:
+            db.run(statement)
+        return
+    for statement in _POSTGRES_SEARCH_CONFIGURATION:
+        db.run(statement)
+    if db.try_run("CREATE EXTENSION IF NOT EXISTS unaccent"):
+        db.run(_POSTGRES_UNACCENT)
+    for statement in _POSTGRES_SEARCH_STATEMENTS:
         db.run(statement)
 
 

@@ -83,6 +83,14 @@ class PostgresConnection(Connection):
         except psycopg.Error as exc:
             raise _error(exc, self.where) from exc
 
+    def try_run(self, sql: str) -> bool:
+        try:
+            with self.conn.transaction():  # a savepoint inside the caller's transaction
+                self._execute(sql, ())
+        except (StoreError, psycopg.Error):
+            return False
+        return True
+
     def has_table(self, name: str) -> bool:
         found = self.one("SELECT to_regclass(?) IS NOT NULL", (name,))
         return bool(found and found[0])

@@ -42,6 +42,17 @@ class SqliteConnection(Connection):
         # rowcount of executemany is the sum over the rows (triggers not counted)
         return max(self.db.executemany(sql, params).rowcount, 0)
 
+    def try_run(self, sql: str) -> bool:
+        self.db.execute("SAVEPOINT try_run")
+        try:
+            self.db.execute(sql)
+        except sqlite3.Error:
+            self.db.execute("ROLLBACK TO try_run")
+            return False
+        finally:
+            self.db.execute("RELEASE try_run")
+        return True
+
     def has_table(self, name: str) -> bool:
         found = self.one("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
         return found is not None
