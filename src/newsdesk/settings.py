@@ -21,6 +21,7 @@ ENV_PREFIX = "NEWSDESK_"
 _LISTS = ("feeds", "voices")  # comma-separated in the environment
 DEFAULT_CONFIG_FILE = Path("newsdesk.toml")
 SQLITE_URL = "sqlite:///"  # then the path: sqlite:///relative.db, sqlite:////absolute.db
+STORE_SCHEMES = (SQLITE_URL, "postgresql://", "postgres://")
 
 
 class Settings(BaseModel):
@@ -31,7 +32,6 @@ class Settings(BaseModel):
     data_dir: Path = Field(Path("newsdesk-data"), description="Where the store and caches live.")
     store_url: str | None = Field(
         None,
-        pattern=r"^(sqlite:///.+|postgres(ql)?://.*)$",
         description="sqlite:///PATH or postgresql://USER@HOST:PORT/DB; none: data_dir/newsdesk.db.",
     )
     feeds_file: Path | None = Field(None, description="OPML, TOML or plain-text list of feeds.")
@@ -82,6 +82,13 @@ class Settings(BaseModel):
         ("brief",),
         description="Voices published next to each story (docs/voices.md); () for none.",
     )
+
+    @field_validator("store_url")
+    @classmethod
+    def _store_scheme(cls, value: str | None) -> str | None:
+        if value is None or (value.startswith(STORE_SCHEMES) and len(value) > len(SQLITE_URL)):
+            return value
+        raise ValueError("use sqlite:///PATH or postgresql://USER@HOST:PORT/DB")
 
     @field_validator("voices")
     @classmethod
