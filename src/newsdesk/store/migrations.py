@@ -178,9 +178,9 @@ _SEARCH_STATEMENTS = (
 # index. The `newsdesk` configuration is English's with the Snowball stemmer but no stopword
 # list, so every word is searchable, as with FTS5's porter tokenizer; where the server has the
 # unaccent extension (contrib) it folds diacritics first, as FTS5's remove_diacritics does.
-# Some punctuation becomes
-# spaces first, so words split where FTS5's unicode61 splits them: PostgreSQL's parser would
-# take `<b>` for a markup tag (no word), and `3.25`, `example.com/path` or `a_b` for one token.
+# Some punctuation becomes spaces first, so words split where FTS5's unicode61 splits them:
+# PostgreSQL's parser would take `<b>` for a markup tag (no word), and `3.25`,
+# `example.com/path` or `a_b` for one token each.
 _POSTGRES_SEARCH_CONFIGURATION = (
     "CREATE TEXT SEARCH DICTIONARY newsdesk_stem (TEMPLATE = snowball, LANGUAGE = english)",
     "CREATE TEXT SEARCH CONFIGURATION newsdesk (COPY = english)",
