@@ -1,9 +1,11 @@
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from newsdesk.demo import DemoServer
+from postgres_support import PostgresServer, PostgresUnavailable
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -19,3 +21,37 @@ def demo_opml(tmp_path: Path, demo_server: DemoServer) -> Path:
     path = tmp_path / "feeds.opml"
     path.write_bytes(demo_server.opml())
     return path
+
+
+# -- the store's two backends --------------------------------------------------------------
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A throwaway PostgreSQL for the session, started on first use. Without the server
+    binaries the PostgreSQL tests skip, except under CI, whose .ci/run installs them."""
+    try:
+        server = PostgresServer().start()
+    except PostgresUnavailable as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is required under CI: {exc}")
+        pytest.skip(f"no PostgreSQL server here: {exc}")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """The URL of a new, empty database, dropped after the test."""
+    url = postgres_server.create_database()
+    yield url
+    postgres_server.drop_database(url)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_location(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """A new store's location on each backend: a SQLite path, a PostgreSQL URL."""
+    if request.param == "sqlite":
+        return tmp_path / "d.db"
+    url: str = request.getfixturevalue("postgres_url")
+    return url

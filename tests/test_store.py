@@ -3,6 +3,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from newsdesk.errors import RunLockedError
@@ -45,8 +46,22 @@ def test_migrations_are_versioned_and_rerunnable(tmp_path: Path) -> None:
     db.close()
 
 
-def test_writes_are_idempotent(tmp_path: Path) -> None:
-    with Store(tmp_path / "d.db") as store:
+def test_postgres_migrations_are_versioned_and_rerunnable(postgres_url: str) -> None:
+    Store(postgres_url).close()
+    Store(postgres_url).close()
+    with psycopg.connect(postgres_url) as db:
+        assert db.execute("SELECT version FROM schema_version").fetchall() == [(len(MIGRATIONS),)]
+        columns = dict(
+            db.execute(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_name = 'story_versions'"
+            ).fetchall()
+        )
+    assert columns["search"] == "tsvector"
+
+
+def test_writes_are_idempotent(store_location: Path | str) -> None:
+    with Store(store_location) as store:
         for _ in range(2):
             store.upsert_feeds([FeedSource("https://outlet.example/feed", "Outlet")])
             store.record_feed_ok(
@@ -68,8 +83,8 @@ def test_writes_are_idempotent(tmp_path: Path) -> None:
         assert store.raw_html("https://outlet.example/1") == b"<html>1</html>"
 
 
-def test_pending_entries_take_newest_per_feed(tmp_path: Path) -> None:
-    with Store(tmp_path / "d.db") as store:
+def test_pending_entries_take_newest_per_feed(store_location: Path | str) -> None:
+    with Store(store_location) as store:
         store.upsert_feeds([FeedSource("https://outlet.example/feed")])
         store.record_feed_ok(
             "https://outlet.example/feed",
@@ -83,8 +98,8 @@ def test_pending_entries_take_newest_per_feed(tmp_path: Path) -> None:
         assert [p.title for p in store.pending_entries(per_feed=2)] == ["Headline 2", "Headline 3"]
 
 
-def test_failures_are_recorded_with_reasons(tmp_path: Path) -> None:
-    with Store(tmp_path / "d.db") as store:
+def test_failures_are_recorded_with_reasons(store_location: Path | str) -> None:
+    with Store(store_location) as store:
         store.upsert_feeds([FeedSource("https://broken.example/feed")])
         store.record_feed_failed("https://broken.example/feed", "not a feed: HTML page")
         store.record_feed_failed("https://broken.example/feed", "not a feed: HTML page")
@@ -97,8 +112,8 @@ def test_failures_are_recorded_with_reasons(tmp_path: Path) -> None:
         ) in store.failures()
 
 
-def test_one_writer_at_a_time(tmp_path: Path) -> None:
-    with Store(tmp_path / "d.db") as first, Store(tmp_path / "d.db") as second:
+def test_one_writer_at_a_time(store_location: Path | str) -> None:
+    with Store(store_location) as first, Store(store_location) as second:
         first.acquire_writer()
         with pytest.raises(RunLockedError, match="another newsdesk run"):
             second.acquire_writer()
@@ -106,8 +121,8 @@ def test_one_writer_at_a_time(tmp_path: Path) -> None:
         second.acquire_writer()
 
 
-def test_interrupted_runs_are_marked(tmp_path: Path) -> None:
-    with Store(tmp_path / "d.db") as store:
+def test_interrupted_runs_are_marked(store_location: Path | str) -> None:
+    with Store(store_location) as store:
         store.start_run()  # never finished: killed
         second = store.start_run()
         store.finish_run(second, "ok", {"articles_ok": 3})
@@ -116,8 +131,8 @@ def test_interrupted_runs_are_marked(tmp_path: Path) -> None:
         assert runs[0]["counts"] == {"articles_ok": 3}
 
 
-def test_paywalled_articles_are_kept_but_not_listed_as_ok(tmp_path: Path) -> None:
-    with Store(tmp_path / "d.db") as store:
+def test_paywalled_articles_are_kept_but_not_listed_as_ok(store_location: Path | str) -> None:
+    with Store(store_location) as store:
         store.upsert_feeds([FeedSource("https://outlet.example/feed")])
         store.record_feed_ok(
             "https://outlet.example/feed",
@@ -137,12 +152,12 @@ def test_paywalled_articles_are_kept_but_not_listed_as_ok(tmp_path: Path) -> Non
         assert store.counts()["paywalled"] == 1
 
 
-def test_stories_versions_and_embeddings_round_trip(tmp_path: Path) -> None:
+def test_stories_versions_and_embeddings_round_trip(store_location: Path | str) -> None:
     import numpy as np
 
     from newsdesk.records import Story, StoryVersion
 
-    with Store(tmp_path / "d.db") as store:
+    with Store(store_location) as store:
         store.upsert_feeds([FeedSource("https://outlet.example/feed", "Outlet")])
         store.record_feed_ok(
             "https://outlet.example/feed",

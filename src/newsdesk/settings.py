@@ -20,6 +20,8 @@ from newsdesk.prompts.voices import voice_names
 ENV_PREFIX = "NEWSDESK_"
 _LISTS = ("feeds", "voices")  # comma-separated in the environment
 DEFAULT_CONFIG_FILE = Path("newsdesk.toml")
+SQLITE_URL = "sqlite:///"  # then the path: sqlite:///relative.db, sqlite:////absolute.db
+STORE_SCHEMES = (SQLITE_URL, "postgresql://", "postgres://")
 
 
 class Settings(BaseModel):
@@ -28,6 +30,10 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     data_dir: Path = Field(Path("newsdesk-data"), description="Where the store and caches live.")
+    store_url: str | None = Field(
+        None,
+        description="sqlite:///PATH or postgresql://USER@HOST:PORT/DB; none: data_dir/newsdesk.db.",
+    )
     feeds_file: Path | None = Field(None, description="OPML, TOML or plain-text list of feeds.")
     feeds: tuple[str, ...] = Field((), description="Feed URLs, in addition to feeds_file.")
     user_agent: str = Field(
@@ -77,6 +83,13 @@ class Settings(BaseModel):
         description="Voices published next to each story (docs/voices.md); () for none.",
     )
 
+    @field_validator("store_url")
+    @classmethod
+    def _store_scheme(cls, value: str | None) -> str | None:
+        if value is None or (value.startswith(STORE_SCHEMES) and len(value) > len(SQLITE_URL)):
+            return value
+        raise ValueError("use sqlite:///PATH or postgresql://USER@HOST:PORT/DB")
+
     @field_validator("voices")
     @classmethod
     def _known_voices(cls, value: tuple[str, ...]) -> tuple[str, ...]:
@@ -89,6 +102,15 @@ class Settings(BaseModel):
     @property
     def db_path(self) -> Path:
         return self.data_dir / "newsdesk.db"
+
+    @property
+    def store_location(self) -> Path | str:
+        """What `Store()` opens: the SQLite file (a Path) or a PostgreSQL URL."""
+        if self.store_url is None:
+            return self.db_path
+        if self.store_url.startswith(SQLITE_URL):
+            return Path(self.store_url[len(SQLITE_URL) :])
+        return self.store_url
 
 
 def _env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:

@@ -36,6 +36,12 @@ def reported_errors() -> Iterator[None]:
         fail(str(exc))
 
 
+def missing_store(settings: Settings) -> bool:
+    """A SQLite store not created yet (a server's store is created when first opened)."""
+    location = settings.store_location
+    return isinstance(location, Path) and not location.exists()
+
+
 def settings_from(ctx: typer.Context, **overrides: Any) -> Settings:
     """Settings with CLI flags (those given) on top of env, TOML file and defaults."""
     options: dict[str, Any] = ctx.obj or {}

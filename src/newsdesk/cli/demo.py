@@ -20,6 +20,7 @@ from newsdesk.cli.common import reported_errors, settings_from
 from newsdesk.cli.ingest import run_pipeline, status_command
 from newsdesk.demo.server import DemoServer
 from newsdesk.pipeline import open_store
+from newsdesk.store import shown_location
 
 
 def demo_command(
@@ -59,7 +60,7 @@ def demo_command(
         if serve:
             from newsdesk.web import BackgroundServer, create_app
 
-            site = BackgroundServer(create_app(settings.db_path), port=web_port)
+            site = BackgroundServer(create_app(settings.store_location), port=web_port)
         with site as url:
             if url:
                 console.print(
@@ -75,7 +76,7 @@ def demo_command(
             )
             ctx.obj = {**(ctx.obj or {}), "data_dir": data_dir}
             status_command(ctx)
-            console.print(f"store: {settings.db_path}")
+            console.print(f"store: {shown_location(settings.store_location)}")
             if url:
                 console.print(
                     f"\n[bold green]The desk's site: {url}[/]  "

@@ -105,7 +105,7 @@ def status_command(ctx: typer.Context) -> None:
     """Show feeds, counts and failures with their reasons."""
     settings = settings_from(ctx)
     out = Console(width=None if sys.stdout.isatty() else 160)
-    with reported_errors(), Store(settings.db_path) as store:
+    with reported_errors(), Store(settings.store_location) as store:
         counts = store.counts()
         out.print(" ".join(f"[bold]{k}[/]={v}" for k, v in counts.items()))
         feeds = Table("outlet", "status", "entries", "errors", "feed", title="Feeds")
@@ -144,7 +144,7 @@ def add_feed_command(
     settings = settings_from(ctx)
     with reported_errors():
         source = asyncio.run(discover_feed(settings, url))
-        with Store(settings.db_path) as store:
+        with Store(settings.store_location) as store:
             added = store.upsert_feeds([source])
     state = "added" if added else "already known"
     typer.echo(f"{state}: {source.url}" + (f" ({source.title})" if source.title else ""))

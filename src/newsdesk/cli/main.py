@@ -27,8 +27,15 @@ def global_options(
     data_dir: Annotated[
         Path | None, typer.Option("--data-dir", help="Where the store lives.")
     ] = None,
+    store_url: Annotated[
+        str | None,
+        typer.Option(
+            "--store-url",
+            help="The store elsewhere: sqlite:///PATH or postgresql://USER@HOST:PORT/DB.",
+        ),
+    ] = None,
 ) -> None:
-    ctx.obj = {"config": config, "data_dir": data_dir}
+    ctx.obj = {"config": config, "data_dir": data_dir, "store_url": store_url}
 
 
 app.command("run")(ingest.run_command)

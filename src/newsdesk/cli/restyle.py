@@ -19,14 +19,20 @@ from typing import Annotated, Any
 import typer
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from newsdesk.cli.common import EXIT_CONFIG, fail, reported_errors, settings_from
+from newsdesk.cli.common import (
+    EXIT_CONFIG,
+    fail,
+    missing_store,
+    reported_errors,
+    settings_from,
+)
 from newsdesk.cli.write import SourceInput, input_problem
 from newsdesk.models.registry import WRITER_KINDS, text_model
 from newsdesk.pipeline.voices import CheckedRewrite, restyle_checked, voice_payload
 from newsdesk.prompts.voices import load_voice, voice_names
 from newsdesk.records import Article, as_utc
 from newsdesk.settings import Settings
-from newsdesk.store import Store
+from newsdesk.store import Store, shown_location
 from newsdesk.text import split_sentences
 
 FORMATS = ("text", "json")
@@ -82,9 +88,9 @@ def read_input(path: Path) -> list[Article]:
 
 def story_sources(settings: Settings, story_id: str) -> list[Article]:
     """The sources of a story's latest version (its clustered articles if never written)."""
-    if not settings.db_path.exists():
-        fail(f"no store at {settings.db_path} (run `newsdesk run` first)", EXIT_CONFIG)
-    with reported_errors(), Store(settings.db_path) as store:
+    if missing_store(settings):
+        fail(f"no store at {settings.store_location} (run `newsdesk run` first)", EXIT_CONFIG)
+    with reported_errors(), Store(settings.store_location) as store:
         versions = store.versions(story_id)
         stories = {s.id: s for s in store.stories()}
         articles = {a.article.canonical_url: a.article for a in store.articles(status=None)}
@@ -95,7 +101,8 @@ def story_sources(settings: Settings, story_id: str) -> list[Article]:
     else:
         close = difflib.get_close_matches(story_id, sorted(stories), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
-        fail(f"no story {story_id!r} in {settings.db_path}{hint}", EXIT_CONFIG)
+        where = shown_location(settings.store_location)
+        fail(f"no story {story_id!r} in {where}{hint}", EXIT_CONFIG)
     found = [articles[url] for url in urls if url in articles]
     if not found:
         fail(f"story {story_id!r}: none of its source articles is in the store")

@@ -8,7 +8,13 @@ from typing import Annotated
 
 import typer
 
-from newsdesk.cli.common import EXIT_CONFIG, fail, reported_errors, settings_from
+from newsdesk.cli.common import (
+    EXIT_CONFIG,
+    fail,
+    missing_store,
+    reported_errors,
+    settings_from,
+)
 from newsdesk.records import StoryVersion
 from newsdesk.store import Store
 
@@ -47,9 +53,9 @@ def show_command(
     if format_ not in FORMATS:
         fail(f"unknown format {format_!r}; choose one of {', '.join(FORMATS)}", EXIT_CONFIG)
     settings = settings_from(ctx)
-    if not settings.db_path.exists():
-        fail(f"no store at {settings.db_path} (run `newsdesk run` first)")
-    with reported_errors(), Store(settings.db_path) as store:
+    if missing_store(settings):
+        fail(f"no store at {settings.store_location} (run `newsdesk run` first)")
+    with reported_errors(), Store(settings.store_location) as store:
         versions = store.versions(story_id)
         if not versions:
             fail(_unknown(story_id, sorted(store.latest_versions())))

@@ -15,14 +15,14 @@ from newsdesk.cli.common import EXIT_CONFIG, fail, reported_errors, settings_fro
 from newsdesk.cli.ingest import run_pipeline
 from newsdesk.errors import NewsdeskError
 from newsdesk.settings import Settings
-from newsdesk.store import Store
+from newsdesk.store import Store, shown_location
 
 
 def scheduled_run(settings: Settings) -> str:
     """One pipeline run for the scheduler; a one-line summary, or an exception saying why not."""
     # Ask for the lock first so a busy store reads "another run is writing" on the status
     # page; run_pipeline would only print that on stderr and exit.
-    with Store(settings.db_path) as store:
+    with Store(settings.store_location) as store:
         store.acquire_writer()
         store.release_writer()
     try:
@@ -49,10 +49,11 @@ def serve_command(
         scheduler = (
             Scheduler(lambda: scheduled_run(settings), parse_interval(every)) if every else None
         )
-        Store(settings.db_path).close()  # create and migrate the store before serving it
-    app = create_app(settings.db_path, scheduler=scheduler)
+        Store(settings.store_location).close()  # create and migrate the store before serving it
+    app = create_app(settings.store_location, scheduler=scheduler)
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "") else host
-    typer.echo(f"newsdesk: serving {settings.db_path} at http://{shown_host}:{port}/", err=True)
+    where = shown_location(settings.store_location)
+    typer.echo(f"newsdesk: serving {where} at http://{shown_host}:{port}/", err=True)
     if scheduler is not None:
         scheduler.start()
     try:
@@ -74,7 +75,7 @@ def publish_command(
     from newsdesk.web import publish_site
 
     settings = settings_from(ctx)
-    with reported_errors(), Store(settings.db_path) as store:
+    with reported_errors(), Store(settings.store_location) as store:
         written = publish_site(store, out, base_url=base_url or "")
     typer.echo(f"wrote {written} files to {out}")
 
@@ -95,6 +96,6 @@ def export_command(
     if format_ != "text":
         fail(f"unknown export format {format_!r}; supported: text", EXIT_CONFIG)
     settings = settings_from(ctx)
-    with reported_errors(), Store(settings.db_path) as store:
+    with reported_errors(), Store(settings.store_location) as store:
         written = export_text(store, out, voices=voices)
     typer.echo(f"wrote {written} stories to {out}")

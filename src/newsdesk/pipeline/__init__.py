@@ -328,7 +328,7 @@ async def discover_feed(settings: Settings, url: str) -> FeedSource:
 def open_store(settings: Settings) -> Store:
     """The store of the settings; an unusable data_dir is a setting to fix (ConfigError)."""
     try:
-        return Store(settings.db_path)
+        return Store(settings.store_location)
     except StoreError as exc:
         raise ConfigError(str(exc)) from exc
 

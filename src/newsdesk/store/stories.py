@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -12,6 +11,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from newsdesk.records import Article, Story, StoryVersion
+from newsdesk.store.backend import Connection, Row
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -23,32 +23,35 @@ def _parse(value: str | None) -> datetime | None:
 
 
 class StoriesMixin:
-    """Mixed into Store: needs its connection and transaction()."""
+    """Mixed into Store: needs its connection() and transaction()."""
 
-    db: sqlite3.Connection
+    def connection(self) -> AbstractContextManager[Connection]:
+        raise NotImplementedError
 
-    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+    def transaction(self) -> AbstractContextManager[Connection]:
         raise NotImplementedError
 
     # -- embeddings: keyed by content hash, so no text is ever embedded twice ----------------
     def embeddings(self, model: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
-        for start in range(0, len(hashes), 500):
-            chunk = list(hashes[start : start + 500])
-            marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(
-                f"SELECT content_hash, vector FROM embeddings WHERE model = ? "
-                f"AND content_hash IN ({marks})",
-                [model, *chunk],
-            )
-            for content_hash, blob in rows:
-                found[content_hash] = np.frombuffer(blob, dtype=np.float32)
+        with self.connection() as db:
+            for start in range(0, len(hashes), 500):
+                chunk = list(hashes[start : start + 500])
+                marks = ",".join("?" * len(chunk))
+                rows = db.rows(
+                    f"SELECT content_hash, vector FROM embeddings WHERE model = ? "
+                    f"AND content_hash IN ({marks})",
+                    [model, *chunk],
+                )
+                for content_hash, blob in rows:
+                    found[content_hash] = np.frombuffer(blob, dtype=np.float32)
         return found
 
     def save_embeddings(self, model: str, vectors: Mapping[str, np.ndarray]) -> None:
         with self.transaction() as db:
-            db.executemany(
-                "INSERT OR IGNORE INTO embeddings (content_hash, model, vector) VALUES (?, ?, ?)",
+            db.many(
+                "INSERT INTO embeddings (content_hash, model, vector) VALUES (?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
                 [(h, model, v.astype(np.float32).tobytes()) for h, v in vectors.items()],
             )
 
@@ -57,7 +60,7 @@ class StoriesMixin:
         """Store articles that came from a file rather than a fetch (no entry, no page)."""
         fetched = datetime.now(UTC).isoformat(timespec="seconds")
         with self.transaction() as db:
-            db.executemany(
+            db.many(
                 "INSERT INTO articles (canonical_url, url, outlet, title, authors, published, "
                 "body, lang, content_hash, status, fetched_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(canonical_url) DO NOTHING",
@@ -82,15 +85,18 @@ class StoriesMixin:
     # -- stories -------------------------------------------------------------------------------
     def story_assignments(self) -> dict[str, str]:
         """canonical URL -> id of the story the article is in."""
-        return dict(self.db.execute("SELECT canonical_url, story_id FROM story_articles"))
+        with self.connection() as db:
+            return {
+                r[0]: r[1] for r in db.rows("SELECT canonical_url, story_id FROM story_articles")
+            }
 
     def save_stories(self, stories: Sequence[Story]) -> None:
         """Replace the story table and assignments with the clustering's current state."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self.transaction() as db:
-            db.execute("DELETE FROM story_articles")
-            db.execute("DELETE FROM stories")
-            db.executemany(
+            db.run("DELETE FROM story_articles")
+            db.run("DELETE FROM stories")
+            db.many(
                 "INSERT INTO stories (id, follows, label, category, first_published, "
                 "last_published, outlet_count, article_count, status, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -110,29 +116,28 @@ class StoriesMixin:
                     for s in stories
                 ],
             )
-            db.executemany(
+            db.many(
                 "INSERT INTO story_articles (canonical_url, story_id) VALUES (?, ?)",
                 [(url, s.id) for s in stories for url in s.article_urls],
             )
 
     def stories(self) -> list[Story]:
         members: dict[str, list[tuple[str, str]]] = {}
-        for story_id, url, outlet in self.db.execute(
-            "SELECT sa.story_id, a.canonical_url, a.outlet FROM story_articles sa "
-            "JOIN articles a ON a.canonical_url = sa.canonical_url "
-            "ORDER BY a.published, a.canonical_url"
-        ):
-            members.setdefault(story_id, []).append((url, outlet))
-        return [self._story(row, members.get(row[0], [])) for row in self._story_rows()]
-
-    def _story_rows(self) -> Iterator[tuple[str, ...]]:
-        yield from self.db.execute(
-            "SELECT id, label, first_published, last_published, follows, category, status "
-            "FROM stories ORDER BY first_published, id"
-        )
+        with self.connection() as db:
+            for story_id, url, outlet in db.rows(
+                "SELECT sa.story_id, a.canonical_url, a.outlet FROM story_articles sa "
+                "JOIN articles a ON a.canonical_url = sa.canonical_url "
+                "ORDER BY a.published NULLS FIRST, a.canonical_url"
+            ):
+                members.setdefault(story_id, []).append((url, outlet))
+            rows = db.rows(
+                "SELECT id, label, first_published, last_published, follows, category, status "
+                "FROM stories ORDER BY first_published NULLS FIRST, id"
+            )
+        return [self._story(row, members.get(row[0], [])) for row in rows]
 
     @staticmethod
-    def _story(row: tuple[str, ...], members: list[tuple[str, str]]) -> Story:
+    def _story(row: Row, members: list[tuple[str, str]]) -> Story:
         outlets = list(dict.fromkeys(outlet for _, outlet in members))
         return Story(
             id=row[0],
@@ -150,12 +155,13 @@ class StoriesMixin:
     def save_version(self, version: StoryVersion) -> StoryVersion:
         """Store a new version numbered after the latest; returns it with its number."""
         with self.transaction() as db:
-            (latest,) = db.execute(
+            row = db.one(
                 "SELECT COALESCE(MAX(version), 0) FROM story_versions WHERE story_id = ?",
                 (version.story_id,),
-            ).fetchone()
-            numbered = replace(version, version=latest + 1)
-            db.execute(
+            )
+            assert row is not None
+            numbered = replace(version, version=int(row[0]) + 1)
+            db.run(
                 "INSERT INTO story_versions (story_id, version, created_at, status, reasons, "
                 "sources, title, text, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -182,7 +188,8 @@ class StoriesMixin:
         if story_id is not None:
             query += " WHERE story_id = ?"
             params = (story_id,)
-        rows = self.db.execute(query + " ORDER BY story_id, version", params)
+        with self.connection() as db:
+            rows = db.rows(query + " ORDER BY story_id, version", params)
         return [
             StoryVersion(
                 story_id=r[0],

@@ -9,6 +9,8 @@ that is not there gets the site's HTML "Not found" page; under /api/ the error s
 from __future__ import annotations
 
 import math
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
@@ -108,12 +110,22 @@ def _base(request: Request) -> str:
 
 
 def create_app(
-    db_path: Path, *, scheduler: HasState | None = None, refresh_seconds: float = 1.0
+    location: Path | str, *, scheduler: HasState | None = None, refresh_seconds: float = 1.0
 ) -> FastAPI:
-    """The web app over the store at `db_path`; `scheduler` feeds the status page."""
-    cache = SiteCache(db_path, refresh_seconds=refresh_seconds)
+    """The web app over the store at `location` (a SQLite path or a PostgreSQL URL);
+    `scheduler` feeds the status page."""
+    cache = SiteCache(location, refresh_seconds=refresh_seconds)
     pages = Pages(search=True)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            cache.close()  # a PostgreSQL store's connection pool
+
     app = FastAPI(
+        lifespan=lifespan,
         title=f"{SITE_NAME} API",
         version="1",
         description="Published stories with their sources, per-sentence citations and versions.",

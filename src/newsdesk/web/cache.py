@@ -2,9 +2,10 @@
 
 Reading the whole store per request would cost tens of milliseconds; instead the store is
 asked at most once per `refresh_seconds` whether anything changed (`data_version`, one cheap
-query), and only then is the Site rebuilt and the rendered pages dropped. Each check opens
-its own short-lived Store, because sqlite3 connections must stay in the thread that made them
-and requests arrive on several threads.
+query), and only then is the Site rebuilt and the rendered pages dropped. On SQLite each check
+opens its own short-lived Store, because sqlite3 connections must stay in the thread that made
+them and requests arrive on several threads; a PostgreSQL Store hands out pooled connections
+to any thread, so one is opened on first use and kept until `close()`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from newsdesk.store import Store
+from newsdesk.store import Store, is_postgres
 from newsdesk.store.search import data_version
 from newsdesk.web.model import Site, load_site
 
@@ -40,8 +41,10 @@ class Rendered:
 
 
 class SiteCache:
-    def __init__(self, db_path: Path, *, refresh_seconds: float = 1.0, max_entries: int = 2048):
-        self.db_path = db_path
+    def __init__(
+        self, location: Path | str, *, refresh_seconds: float = 1.0, max_entries: int = 2048
+    ):
+        self.location = location
         self.refresh_seconds = refresh_seconds
         self.max_entries = (
             max_entries  # keys include the query string: bound what a client can fill
@@ -51,11 +54,25 @@ class SiteCache:
         self._version: str | None = None
         self._site: Site | None = None
         self._responses: dict[Hashable, Rendered] = {}
+        self._shared: Store | None = None  # PostgreSQL: one pooled Store for every thread
 
     @contextmanager
     def store(self) -> Iterator[Store]:
-        with Store(self.db_path) as store:
-            yield store
+        if not is_postgres(self.location):
+            with Store(self.location) as store:
+                yield store
+            return
+        with self._lock:
+            if self._shared is None:
+                self._shared = Store(self.location)
+            shared = self._shared
+        yield shared
+
+    def close(self) -> None:
+        with self._lock:
+            if self._shared is not None:
+                self._shared.close()
+                self._shared = None
 
     def site(self) -> Site:
         with self._lock:
