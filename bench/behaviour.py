@@ -9,8 +9,9 @@ every page of ../shared/corpora/extraction (`extract`), the clustering dev set (
 every eval/truth case (`verify --judge none`), the demo world through `demo --no-serve` with
 the extractive and the fake writer (every published text, via `export`), and with --embedded
 two demo stories composed and one restyled by the embedded model (greedy, seeded: the same
-tokens when the prompts are the same). Each item's output is hashed; --compare lists the
-items whose output differs.
+tokens when the prompts are the same). Each item's output is hashed without what changes
+between runs anyway ("Published on:" lines, timings); --compare lists the items whose output
+differs.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -29,8 +31,32 @@ SHARED = ROOT.parent / "shared" / "corpora"
 COMPOSED = ("storm-edda", "lumora-factory")
 
 
+# What changes from one run to the next whatever the code: the writing time and durations.
+_CLOCK = re.compile(r"^Published on: .*$", re.MULTILINE)
+_VOLATILE_KEYS = frozenset({"seconds", "timings", "written", "published", "created_at"})
+
+
 def digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    """A short hash of an output, its clock lines and timing fields left out."""
+    text = _CLOCK.sub("Published on: -", text)
+    return hashlib.sha256(_without_timings(text).encode()).hexdigest()[:16]
+
+
+def _without_timings(text: str) -> str:
+    head, _, body = text.partition("\n")
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return text
+    return head + "\n" + json.dumps(_drop_volatile(data), sort_keys=True)
+
+
+def _drop_volatile(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _drop_volatile(v) for k, v in value.items() if k not in _VOLATILE_KEYS}
+    if isinstance(value, list):
+        return [_drop_volatile(v) for v in value]
+    return value
 
 
 class Desk:
@@ -118,6 +144,11 @@ def main() -> int:
     parser.add_argument("--out", type=Path)
     parser.add_argument("--embedded", action="store_true")
     parser.add_argument("--compare", nargs=2, type=Path)
+    parser.add_argument(
+        "--parts",
+        default="extraction,clustering,verification,demo",
+        help="comma-separated: extraction, clustering, verification, demo",
+    )
     args = parser.parse_args()
     if args.compare:
         before, after = (json.loads(p.read_text()) for p in args.compare)
@@ -129,7 +160,9 @@ def main() -> int:
     out: dict[str, str] = {}
     with tempfile.TemporaryDirectory() as scratch:
         desk = Desk(args.src.resolve(), Path(scratch))
-        for part in (extraction, clustering, verification, demo):
+        chosen = set(args.parts.split(","))
+        parts = (extraction, clustering, verification, demo)
+        for part in (p for p in parts if p.__name__ in chosen):
             part(desk, out)
             print(f"{part.__name__}: done ({len(out)} items)", file=sys.stderr, flush=True)
         if args.embedded:

@@ -636,3 +636,18 @@ def test_scheduled_run_refuses_while_another_run_writes(fresh_db: Path) -> None:
             scheduled_run(settings)
         scheduler = Scheduler(lambda: scheduled_run(settings), timedelta(hours=1))
         assert scheduler.run_once().startswith("skipped: another newsdesk run is writing")
+
+
+@pytest.mark.parametrize(
+    ("since", "everything"),
+    [("0001-01-01T00:00:21+20:01", True), ("9999-12-31T23:59:00-05:00", False)],
+)
+def test_since_beyond_the_calendar_in_utc_is_the_first_or_last_instant(
+    client: TestClient, since: str, everything: bool
+) -> None:
+    """Found by the schema test: a `since` whose UTC instant falls outside years 1-9999."""
+    response = client.get("/api/v1/stories", params={"since": since, "per_page": 100})
+    assert response.status_code == 200
+    listed = response.json()
+    everything_listed = client.get("/api/v1/stories", params={"per_page": 100}).json()
+    assert listed == everything_listed if everything else listed["stories"] == []

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from typing import Annotated, Protocol
@@ -280,9 +280,19 @@ def _filtered(
         wanted = slugify(category)
         stories = [s for s in stories if s.category_slug == wanted]
     if since is not None:
-        cutoff = as_utc(since)
+        cutoff = _utc_cutoff(since)
         stories = [s for s in stories if s.updated >= cutoff]
     return stories
+
+
+def _utc_cutoff(since: datetime) -> datetime:
+    """`since` in UTC; an instant before year 1 or after 9999 in UTC ('0001-01-01T00:00+05:00')
+    is the earliest or latest time there is."""
+    try:
+        return as_utc(since)
+    except OverflowError:
+        extreme = datetime.min if since.year == 1 else datetime.max
+        return extreme.replace(tzinfo=UTC)
 
 
 def _api_url(base: str, story_id: str) -> str:
