@@ -73,7 +73,9 @@ class Desk:
             env={**self.env, **(env or {})},
             timeout=3600,
         )
-        return f"exit {done.returncode}\n{done.stdout}"
+        # A failing command is an output too, with its message: never a silent match.
+        failed = f"\n{done.stderr}" if done.returncode else ""
+        return f"exit {done.returncode}\n{done.stdout}{failed}"
 
 
 def extraction(desk: Desk, out: dict[str, str]) -> None:
@@ -88,8 +90,12 @@ def clustering(desk: Desk, out: dict[str, str]) -> None:
 
 def verification(desk: Desk, out: dict[str, str]) -> None:
     for case in sorted((ROOT / "eval" / "truth").glob("*/*.json")):
+        data = json.loads(case.read_text())
+        text = "\n\n".join(" ".join(s["text"] for s in p) for p in data["draft"])
+        given = desk.workdir / f"{case.parent.name}-{case.stem}.json"
+        given.write_text(json.dumps({"articles": data["articles"], "text": text}))
         key = f"verify/{case.parent.name}/{case.stem}"
-        out[key] = digest(desk.run("verify", str(case), "--judge", "none"))
+        out[key] = digest(desk.run("verify", str(given), "--judge", "none"))
 
 
 def demo(desk: Desk, out: dict[str, str]) -> None:

@@ -30,7 +30,7 @@ from newsdesk.cli.write import SourceInput, input_problem
 from newsdesk.models.registry import WRITER_KINDS, text_model
 from newsdesk.pipeline.voices import CheckedRewrite, restyle_checked, voice_payload
 from newsdesk.prompts.voices import load_voice, voice_names
-from newsdesk.records import Article, as_utc
+from newsdesk.records import Article
 from newsdesk.settings import Settings
 from newsdesk.store import Store, shown_location
 from newsdesk.text import split_sentences
@@ -53,19 +53,6 @@ class RestyleInput(BaseModel):
         return self
 
 
-def _as_article(source: SourceInput) -> Article:
-    return Article(
-        url=source.url,
-        canonical_url=source.url,
-        outlet=" ".join(source.outlet.split()),
-        title=" ".join(source.title.split()),
-        authors=(),
-        published=as_utc(source.published),
-        body=source.body,
-        lang=None,
-    )
-
-
 def read_input(path: Path) -> list[Article]:
     """The source articles of PATH.json; any problem is one error line and exit 2."""
     try:
@@ -83,7 +70,7 @@ def read_input(path: Path) -> list[Article]:
             EXIT_CONFIG,
         )
     sources = [parsed.article] if parsed.article is not None else parsed.articles or []
-    return [_as_article(s) for s in sources]
+    return [s.to_article() for s in sources]
 
 
 def story_sources(settings: Settings, story_id: str) -> list[Article]:

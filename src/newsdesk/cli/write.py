@@ -53,6 +53,19 @@ class SourceInput(BaseModel):
                 "or leave it empty)"
             ) from None
 
+    def to_article(self) -> Article:
+        """The source as an Article: names and titles on one line, times in UTC."""
+        return Article(
+            url=self.url,
+            canonical_url=self.url,
+            outlet=" ".join(self.outlet.split()),
+            title=" ".join(self.title.split()),
+            authors=(),
+            published=as_utc(self.published),
+            body=self.body,
+            lang=None,
+        )
+
 
 class ComposeInput(BaseModel):
     articles: list[SourceInput] = Field(min_length=1)
@@ -104,19 +117,7 @@ def read_sources(path: Path) -> list[Article]:
             f'{path} is not {{"articles": [{{title, outlet, url, published, body}}]}}: '
             f"{input_problem(exc, data)}"
         )
-    return [
-        Article(
-            url=s.url,
-            canonical_url=s.url,
-            outlet=" ".join(s.outlet.split()),
-            title=" ".join(s.title.split()),
-            authors=(),
-            published=as_utc(s.published),
-            body=s.body,
-            lang=None,
-        )
-        for s in sources
-    ]
+    return [s.to_article() for s in sources]
 
 
 def compose_command(
