@@ -28,7 +28,8 @@ from newsdesk.records import Article, ItemStatus
 from newsdesk.text import split_sentences
 from newsdesk.writing.drafts import Draft
 from newsdesk.writing.house import write_story
-from newsdesk.writing.rules import CATEGORIES, looks_like_instruction, near_identical
+from newsdesk.writing.rules import CATEGORIES, SourceWords, looks_like_instruction, near_identical
+from newsdesk.writing.titles import title_problem
 
 NOW = datetime(2026, 3, 5, 12, 30, 15, 999, tzinfo=UTC)
 INJECTED = ("tripled", "strong buy", "analyst")
@@ -283,6 +284,9 @@ def test_model_rewording_is_kept_when_it_passes() -> None:
         json.dumps({"title": "Ferry sinks with 900 people near Reykjavik", "category": "World"}),
         json.dumps({"title": "Ferry runs aground", "category": "Gossip"}),  # not in taxonomy
         '{"title": "unterminated',
+        # A quotation cut off in the middle (a model's title for a demo story).
+        json.dumps({"title": 'Corran Star crew say "the chart was', "category": "Local"}),
+        json.dumps({"title": "Corran Star crew say \u201cthe chart was old", "category": "Local"}),
     ],
 )
 def test_bad_titles_fall_back_to_our_own(headline: str) -> None:
@@ -391,3 +395,14 @@ def test_model_factory_kinds(monkeypatch: pytest.MonkeyPatch) -> None:
     assert isinstance(model, OpenAIChatModel)
     assert model.name == "m"
     model.close()
+
+
+def test_a_title_with_a_quotation_left_open_is_refused() -> None:
+    """The embedded model titled the demo's film story 'Nadia Kessler's "The Glass Orchard'."""
+    sources = story_articles("film-festival")
+    evidence = SourceWords.of([a.body for a in sources] + [a.title for a in sources])
+    headlines = [a.title for a in sources]
+    closed = 'Nadia Kessler\'s "The Glass Orchard" Opens the Festival'
+    assert title_problem(closed, headlines, evidence) is None
+    for cut in ("Nadia Kessler's \"The Glass Orchard", "Nadia Kessler's \u201cThe Glass Orchard"):
+        assert title_problem(cut, headlines, evidence) == "a quotation mark is left open"

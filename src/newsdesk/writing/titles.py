@@ -120,6 +120,8 @@ def title_problem(title: str, headlines: Sequence[str], evidence: SourceWords) -
             return f"copies the headline {headline!r}"
     if is_clickbait(title):
         return "reads like clickbait"
+    if _unclosed_quote(title):
+        return "a quotation mark is left open"
     if tainted := evidence.tainted_words(title):
         return f"repeats an instruction planted in a source: {', '.join(tainted)}"
     if numbers := evidence.unknown_numbers(title):
@@ -129,6 +131,12 @@ def title_problem(title: str, headlines: Sequence[str], evidence: SourceWords) -
     if evidence.support(title) < MIN_TITLE_SUPPORT:
         return "wording mostly not from the sources"
     return None
+
+
+def _unclosed_quote(title: str) -> bool:
+    """An odd number of straight double quotes, or curly ones that do not pair up: a cut-off
+    quotation ('Nadia Kessler's "The Glass Orchard', seen in the demo)."""
+    return title.count('"') % 2 == 1 or title.count("\u201c") != title.count("\u201d")
 
 
 def _title_from(sentence: str) -> str | None:
