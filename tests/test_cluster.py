@@ -435,6 +435,11 @@ def test_a_record_without_text_is_compared_by_its_title_alone() -> None:
         ("OSLO, March 6 (AP) — The vote passed.", "The vote passed."),
         ("NATO allies met - and agreed.", "NATO allies met - and agreed."),  # no dateline
         ("A Tarnby firm - the first - hired 300.", "A Tarnby firm - the first - hired 300."),
+        # Mixed case, as real wires write it, when a bracketed credit says it is a dateline.
+        ("Harwick, Mar 28 (Valley Wire) — Fourteen were hurt.", "Fourteen were hurt."),
+        ("Brannock, March 19 (Ostren Press)--Talks resumed.", "Talks resumed."),
+        ("Harwick, March 28 - the council met.", "Harwick, March 28 - the council met."),
+        ("Paris, March 3, was cold - and wet.", "Paris, March 3, was cold - and wet."),
     ],
 )
 def test_a_wire_dateline_is_not_part_of_the_lead(body: str, lead: str) -> None:

@@ -130,10 +130,14 @@ def content_words(text: str) -> list[str]:
 
 
 # A wire dateline: "MARROWGATE, 9 March (Meridian Wire) - ", "LONDON (Reuters) - ",
-# "PORT AVALEN, 5 March - ". It names the wire and the day, not the event: clustering compares
-# leads without it and the fact sheet states facts without it.
+# "PORT AVALEN, 5 March - ", and in mixed case when a wire credit in brackets says it is one:
+# "Harwick, Mar 28 (Valley Wire) - ", "Brannock, March 19 (Ostren Press)--". It names the wire
+# and the day, not the event: clustering compares leads without it and the fact sheet states
+# facts without it.
 _DATELINE = re.compile(
-    r"^[A-Z][A-Z'’. -]{2,40}(?:,[^()\n-]{1,30})?\s*(?:\([^()\n]{1,40}\))?\s*[-–—]{1,2}\s+"
+    r"^(?:[A-Z][A-Z'’. -]{2,40}(?:,[^()\n-]{1,30})?\s*(?:\([^()\n]{1,40}\))?\s*[-–—]{1,2}\s+"
+    r"|[A-Z][A-Za-z'’. -]{1,40},\s+[A-Z][a-z]{2,9}\.?\s+\d{1,2}\s*"
+    r"\([^()\n]{1,40}\)\s*[-–—]{1,2}\s*)"
     r"(?=[A-Z0-9\"“‘'])"
 )
 
