@@ -5,27 +5,13 @@ from pathlib import Path
 
 import pytest
 
+from desk_support import demo_settings
 from newsdesk.demo import DemoServer
 from newsdesk.errors import RunLockedError
 from newsdesk.pipeline import Pipeline
 from newsdesk.records import ItemStatus
 from newsdesk.settings import Settings
 from newsdesk.store import Store
-
-
-def demo_settings(tmp_path: Path, feeds_file: Path, **extra: object) -> Settings:
-    return Settings(
-        data_dir=tmp_path / "data",
-        feeds_file=feeds_file,
-        allow_private_addresses=True,
-        politeness_delay=0.0,
-        # Fast stand-ins: these tests are about ingest and bookkeeping. The real models are
-        # exercised by test_demo_stories below.
-        writer="extractive",
-        embedder="hashing",
-        entities="none",
-        **extra,  # type: ignore[arg-type]
-    )
 
 
 def run_once(settings: Settings) -> dict[str, int]:

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from desk_support import demo_settings
 from newsdesk.cli.ingest import LogProgress
 from newsdesk.pipeline import Pipeline
-from newsdesk.settings import Settings
 from newsdesk.store import Store
 from newsdesk.web import create_app
 from newsdesk.web.model import RunProgress, load_site
@@ -70,17 +70,7 @@ class SiteWatcher:
 def test_the_site_counts_down_the_stories_still_being_written(
     tmp_path: Path, demo_opml: Path
 ) -> None:
-    settings = Settings(
-        data_dir=tmp_path / "data",
-        feeds_file=demo_opml,
-        allow_private_addresses=True,
-        politeness_delay=0.0,
-        writer="extractive",
-        embedder="hashing",
-        entities="none",
-        voices=(),
-        max_stories_per_run=4,
-    )
+    settings = demo_settings(tmp_path, demo_opml, voices=(), max_stories_per_run=4)
     watcher = SiteWatcher(settings.db_path)
     with Store(settings.db_path) as store:
         store.acquire_writer()

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from desk_support import demo_settings
 from newsdesk.demo import DemoServer
 from newsdesk.demo.fixtures import (
     HELD_STORY,
@@ -30,7 +31,7 @@ from newsdesk.errors import ConfigError, RunLockedError, StoreError
 from newsdesk.formats.payload import StoryPayload
 from newsdesk.pipeline import run_desk
 from newsdesk.records import Story
-from newsdesk.settings import Settings, load_settings
+from newsdesk.settings import load_settings
 from newsdesk.store import Store, shown_location
 from newsdesk.store.search import MARK_END, MARK_START, data_version, search_stories
 from newsdesk.web import create_app
@@ -211,19 +212,6 @@ def test_store_url_setting(tmp_path: Path) -> None:
 
 
 # -- the whole desk on each backend -------------------------------------------------------------
-def _demo_settings(tmp_path: Path, feeds_file: Path, **extra: object) -> Settings:
-    return Settings(
-        data_dir=tmp_path,
-        feeds_file=feeds_file,
-        allow_private_addresses=True,
-        politeness_delay=0.0,
-        writer="fake",
-        embedder="hashing",
-        entities="none",
-        **extra,  # type: ignore[arg-type]
-    )
-
-
 def _published(store: Store) -> dict[str, tuple[str, str, list[list[str]]]]:
     """story id -> (title, text, each sentence's cited source URLs) of its latest version,
     without the clock (the text's "Published on:" line is when the run wrote it)."""
@@ -243,7 +231,7 @@ def test_the_demo_desk_runs_the_same_on_both_backends(
 ) -> None:
     results = []
     for name, extra in (("sqlite", {}), ("postgres", {"store_url": postgres_url})):
-        settings = _demo_settings(tmp_path / name, demo_opml, **extra)
+        settings = demo_settings(tmp_path / name, demo_opml, writer="fake", **extra)
         report = run_desk(settings, fail_fast=True)
         with Store(settings.store_location) as store:
             results.append(
@@ -264,7 +252,7 @@ def test_the_demo_desk_runs_the_same_on_both_backends(
 
 
 def test_the_cli_reads_a_postgres_store(tmp_path: Path, demo_opml: Path, postgres_url: str) -> None:
-    settings = _demo_settings(tmp_path, demo_opml, store_url=postgres_url)
+    settings = demo_settings(tmp_path, demo_opml, writer="fake", store_url=postgres_url)
     run_desk(settings, fail_fast=True)
     env = {
         **os.environ,

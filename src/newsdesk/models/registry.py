@@ -48,11 +48,6 @@ def embedded_model_path() -> Path:
     return assemble(QWEN_CODER_1_5B)
 
 
-def probe_embedded(settings: Settings) -> None:
-    """Raise ModelBackendError now if the embedded model would crash this process later."""
-    probe_backend(embedded_model_path(), threads=settings.model_threads)
-
-
 def _embedded(settings: Settings) -> TextModel:
     # Imported here: llama_cpp is an optional, heavy dependency the other kinds never need.
     from newsdesk.models.llama import LlamaModel

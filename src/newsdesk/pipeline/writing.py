@@ -29,7 +29,7 @@ from newsdesk.pipeline.voices import write_voices
 from newsdesk.records import Article, HouseArticle, Story, StoryVersion
 from newsdesk.store import Store
 from newsdesk.text import split_sentences
-from newsdesk.verify import Verdict, Verification, hold_reasons, repair, verify
+from newsdesk.verify import Change, Verdict, Verification, hold_reasons, repair, verify
 from newsdesk.verify.checks.documents import SourceDoc
 from newsdesk.writing.drafts import Draft
 from newsdesk.writing.house import write_story
@@ -66,18 +66,15 @@ def _docs(sources: Sequence[Article]) -> list[SourceDoc]:
 
 def checked_body(
     sources: Sequence[Article], draft: Draft, model: TextModel | None, judge: TextModel | None
-) -> tuple[str, Verification, list[dict[str, str | None]]]:
+) -> tuple[str, Verification, tuple[Change, ...]]:
     """The draft's body after verification and repair, the final checks, and what changed."""
     docs = _docs(sources)
     body = "\n\n".join(draft.article.paragraphs)
     verification = verify(docs, body, judge=judge)
-    changes: list[dict[str, str | None]] = []
+    changes: tuple[Change, ...] = ()
     if verification.failed:
         repaired = repair(docs, verification, model=model)
-        changes = [
-            {"original": c.original, "replacement": c.replacement, "reason": c.reason}
-            for c in repaired.changes
-        ]
+        changes = repaired.changes
         body = repaired.text
         # Repaired sentences were re-checked inside repair(); the judge need not see the
         # unchanged ones twice.
@@ -90,7 +87,7 @@ def _payload(
     sources: Sequence[Article],
     verification: Verification,
     draft: Draft,
-    changes: list[dict[str, str | None]],
+    changes: Sequence[Change],
     voices: tuple[dict[str, Any], list[str]] | None = None,
 ) -> str:
     told, voice_notes = voices or ({}, [])
@@ -127,7 +124,10 @@ def _payload(
         ),
         voices=told,
         writer=draft.writer,
-        repairs=tuple(RepairPayload(**change) for change in changes),
+        repairs=tuple(
+            RepairPayload(original=c.original, replacement=c.replacement, reason=c.reason)
+            for c in changes
+        ),
         notes=(*draft.notes, *voice_notes),
         timings={step.step: round(step.seconds, 2) for step in draft.steps},
         tokens={"prompt": draft.prompt_tokens, "completion": draft.completion_tokens},
