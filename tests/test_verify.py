@@ -11,13 +11,14 @@ import json
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 from pydantic import BaseModel
 
-from newsdesk.models.embedding import FakeEmbedder
+from newsdesk.models.embedding import FakeEmbedder, MiniLMEmbedder
 from newsdesk.models.fake import FakeModel
 from newsdesk.models.text import Prompt
 from newsdesk.verify import SourceDoc, Verdict, Verification, hold_reasons, repair, verify
@@ -697,7 +698,19 @@ SEALS = (
 )
 
 
-def test_reported_speech_given_to_another_party_is_asked_about() -> None:
+def test_reported_speech_given_to_another_named_party_is_flagged_without_the_judge() -> None:
+    text = "Coastwatch said the new quay would open in May."
+    judge = FakeModel()  # no reply queued: the checks settle it, a call would fail
+    verdict, problems = only(verify(sources(SEALS), text, judge=judge))
+    assert verdict is Verdict.UNSUPPORTED
+    assert problems == ["attribution: the cited sentences do not give these words to Coastwatch"]
+    right = "Coastwatch said the building work would disturb the grey seals."
+    assert only(verify(sources(SEALS), right, judge=judge)) == (Verdict.SUPPORTED, [])
+
+
+def test_reported_speech_given_to_a_described_party_is_asked_about() -> None:
+    """"The port authority" may be how a draft names an agency a source calls otherwise: not
+    a veto of the checks, a question for the judge."""
     text = "The port authority said the building work would disturb the grey seals."
     judge = FakeModel()
     stated, not_stated = json.dumps({"answer": "STATED"}), json.dumps({"answer": "NOT_STATED"})
@@ -709,10 +722,6 @@ def test_reported_speech_given_to_another_party_is_asked_about() -> None:
     assert asked.endswith("SPEAKER: The port authority")
     assert "Coastwatch said the building work" in asked
     assert "The Tarrow port authority said the new quay" in asked  # who the speaker is
-    # The right speaker is not asked about: its name is in the cited sentence.
-    right = "Coastwatch said the building work would disturb the grey seals."
-    judge = FakeModel()  # no reply queued: a call would fail the sentence
-    assert only(verify(sources(SEALS), right, judge=judge)) == (Verdict.SUPPORTED, [])
 
 
 def test_a_paraphrase_combining_sources_goes_to_the_judge_not_straight_to_filler() -> None:
@@ -813,28 +822,35 @@ def _load_eval_runner() -> ModuleType:
     return module
 
 
+@cache
+def _minilm() -> MiniLMEmbedder:
+    return MiniLMEmbedder(threads=1)
+
+
 @pytest.mark.parametrize(
     ("part", "min_recall", "max_false_alarms"),
-    # Measured with --judge none (recall / false alarms): dev 1.000 / 0.000 (44 errors, 36
-    # correct), heldout 0.950 / 0.000 (20, 16), heldout2 0.938 / 0.000 (16, 12), heldout3
-    # after the fixes it prompted 0.931 / 0.043 (29, 23), heldout4 after the fixes it
-    # prompted 0.875 / 0.143 (24, 21), heldout5 after the fixes it prompted 0.871 / 0.074
-    # (31, 27), heldout6 at its first run 0.839 / 0.000 (31, 28). Each floor lets one more
-    # miss or false alarm through at most; raise them when the checks improve.
+    # Measured with --judge none and the MiniLM embedder, as `newsdesk verify` runs (recall /
+    # false alarms): dev 1.000 / 0.000 (44 errors, 36 correct), heldout 1.000 / 0.000 (20,
+    # 16), heldout2 0.938 / 0.000 (16, 12), heldout3 0.897 / 0.043 (29, 23), heldout4 0.917 /
+    # 0.095 (24, 21), heldout5 0.871 / 0.074 (31, 27), heldout6 0.871 / 0.036 (31, 28), and
+    # on real reporting real_dev 0.627 / 0.031 (51, 65). Each floor lets one more miss or
+    # false alarm through at most; raise them when the checks improve. real_blind is never
+    # run here: it is held out.
     [
         ("dev", 0.97, 0.03),
-        ("heldout", 0.94, 0.07),
+        ("heldout", 0.95, 0.07),
         ("heldout2", 0.93, 0.09),
-        ("heldout3", 0.89, 0.09),
-        ("heldout4", 0.83, 0.20),
+        ("heldout3", 0.86, 0.09),
+        ("heldout4", 0.87, 0.15),
         ("heldout5", 0.83, 0.12),
-        ("heldout6", 0.80, 0.04),
+        ("heldout6", 0.83, 0.08),
+        ("real_dev", 0.60, 0.05),
     ],
 )
 def test_eval_truth_floor_without_judge(
     part: str, min_recall: float, max_false_alarms: float
 ) -> None:
     runner = _load_eval_runner()
-    report = runner.evaluate(runner.load_cases(part), None)
+    report = runner.evaluate(runner.load_cases(part), None, _minilm())
     assert report.recall >= min_recall
     assert report.false_alarms <= max_false_alarms

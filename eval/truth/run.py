@@ -23,9 +23,10 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from newsdesk.cli.verify import JudgeKind, make_judge
+from newsdesk.models.registry import story_models
 from newsdesk.models.text import Completion, Prompt, TextModel
 from newsdesk.settings import load_settings
-from newsdesk.verify import SourceDoc, Verdict, Verification, verify
+from newsdesk.verify import SourceDoc, SupportsEmbed, Verdict, Verification, verify
 
 HERE = Path(__file__).resolve().parent
 OK = "ok"
@@ -33,7 +34,12 @@ OK = "ok"
 # heldout2: written after fixes prompted by the first heldout run, and run once after them.
 # heldout3: written blind to the checks on 2026-11-26 and run once.
 # heldout4: written blind to the checks and to the heldout3 fixes on 2026-11-27 and run once.
-PARTS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")
+# real_dev: real reporting (../shared/corpora/extraction pages and multi-outlet coverage of
+# events of 2023 or earlier, or 2026), drafts written blind to the checks on 2026-12-05; issue
+# 16's work was developed looking at it. real_blind: the same, written blind and run once.
+INVENTED = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")
+REAL = ("real_dev", "real_blind")
+PARTS = (*INVENTED, *REAL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +78,8 @@ def load_case(path: Path) -> Case:
 
 
 def load_cases(part: str) -> list[Case]:
-    parts = list(PARTS) if part == "all" else [part]
+    groups = {"all": PARTS, "invented": INVENTED, "real": REAL}
+    parts = list(groups.get(part, (part,)))
     return [load_case(p) for name in parts for p in sorted((HERE / name).glob("*.json"))]
 
 
@@ -141,12 +148,14 @@ class Report:
                 self.misses.append(f"[{case.name}] {label}: {result.text}\n      -> {problems}")
 
 
-def evaluate(cases: Sequence[Case], judge: TextModel | None) -> Report:
+def evaluate(
+    cases: Sequence[Case], judge: TextModel | None, embedder: SupportsEmbed | None = None
+) -> Report:
     report = Report()
     counting = CountingModel(judge) if judge is not None else None
     for case in cases:
         started = time.perf_counter()
-        verification = verify(case.sources, case.text, judge=counting)
+        verification = verify(case.sources, case.text, judge=counting, embedder=embedder)
         report.seconds[case.name] = time.perf_counter() - started
         if counting is not None:
             report.judge_use[case.name] = counting.take()
@@ -171,17 +180,24 @@ def print_report(report: Report, title: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=[*PARTS, "all"], default="dev")
+    parser.add_argument("--part", choices=[*PARTS, "all", "invented", "real"], default="dev")
     parser.add_argument("--judge", choices=[k.value for k in JudgeKind], default="none")
     parser.add_argument("--base-url", help="for --judge openai")
     parser.add_argument("--model", help="for --judge openai")
     parser.add_argument("--api-key", help="for --judge openai")
+    parser.add_argument(
+        "--embedder",
+        choices=["minilm", "none"],
+        default="minilm",
+        help="sentence and word similarity for citations and synonyms (as `newsdesk verify`)",
+    )
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args(argv)
     overrides = {"openai_base_url": args.base_url, "openai_model": args.model}
     settings = load_settings(cli_overrides={**overrides, "openai_api_key": args.api_key})
     judge = make_judge(JudgeKind(args.judge), settings)
-    report = evaluate(load_cases(args.part), judge)
+    embedder = story_models(settings)[0] if args.embedder == "minilm" else None
+    report = evaluate(load_cases(args.part), judge, embedder)
     print_report(report, f"eval/truth {args.part}, judge {args.judge}")
     if args.show_misses:
         print("\n  misses:")

@@ -27,7 +27,7 @@ from newsdesk.cli.common import (
     settings_from,
 )
 from newsdesk.cli.write import SourceInput, input_problem
-from newsdesk.models.registry import WRITER_KINDS, text_model
+from newsdesk.models.registry import WRITER_KINDS, story_models, text_model
 from newsdesk.pipeline.voices import CheckedRewrite, restyle_checked, voice_payload
 from newsdesk.prompts.voices import load_voice, voice_names
 from newsdesk.records import Article
@@ -171,7 +171,12 @@ def restyle_command(
     with reported_errors():
         model = text_model(settings.writer, settings)
         checked = restyle_checked(
-            sources, chosen, model, model if judge else None, now=datetime.now(UTC)
+            sources,
+            chosen,
+            model,
+            model if judge else None,
+            now=datetime.now(UTC),
+            embedder=story_models(settings)[0],
         )
     if format_ == "json":
         print(json.dumps(to_json(checked, sources), ensure_ascii=False, indent=2))

@@ -12,7 +12,7 @@ import typer
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from newsdesk.cli.common import fail, reported_errors, settings_from
-from newsdesk.models.registry import check_model_server, text_model
+from newsdesk.models.registry import check_model_server, story_models, text_model
 from newsdesk.models.text import TextModel
 from newsdesk.settings import Settings
 from newsdesk.verify import SourceDoc, Verification, verify
@@ -114,5 +114,6 @@ def verify_command(
         ctx, openai_base_url=base_url, openai_model=model, openai_api_key=api_key
     )
     with reported_errors():
-        verification = verify(sources, text, judge=make_judge(judge, settings))
+        embedder = story_models(settings)[0]
+        verification = verify(sources, text, judge=make_judge(judge, settings), embedder=embedder)
     print(json.dumps(to_json(verification), ensure_ascii=False, indent=2))

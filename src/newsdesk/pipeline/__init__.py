@@ -147,7 +147,8 @@ class Pipeline:
         report.counts["texts"] = self._dedupe()
         self.progress.advance("dedupe")
         self.progress.start("stories", 1)
-        stories = cluster_stories(self.store, *story_models(self.settings))
+        embedder, entities = story_models(self.settings)
+        stories = cluster_stories(self.store, embedder, entities)
         report.counts["stories"] = len(stories)
         report.counts["stories_corroborated"] = sum(
             s.outlet_count >= self.settings.min_outlets for s in stories
@@ -176,6 +177,7 @@ class Pipeline:
                 counts=report.counts,
                 advance=written,
                 voices=self.settings.voices,
+                embedder=embedder,
             )
 
     def _progress_saved(self, report: RunReport) -> None:

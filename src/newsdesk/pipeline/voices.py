@@ -25,7 +25,14 @@ from newsdesk.formats.payload import SectionPayload, VoicePayload
 from newsdesk.models.text import TextModel
 from newsdesk.prompts.voices import Voice, load_voice
 from newsdesk.records import Article
-from newsdesk.verify import Verdict, Verification, hold_reasons, repair, verify
+from newsdesk.verify import (
+    SupportsEmbed,
+    Verdict,
+    Verification,
+    hold_reasons,
+    repair,
+    verify,
+)
 from newsdesk.verify.checks.documents import Annotate, SourceDoc
 from newsdesk.verify.checks.entities import Entity, spacy_entities
 from newsdesk.writing.drafts import Fact
@@ -79,6 +86,7 @@ def restyle_checked(
     *,
     now: datetime,
     annotate: Annotate = spacy_entities,
+    embedder: SupportsEmbed | None = None,
 ) -> CheckedRewrite:
     """Restyle, verify, repair and measure: the rewrite and whether it may be published."""
     voice = load_voice(voice) if isinstance(voice, str) else voice
@@ -86,7 +94,7 @@ def restyle_checked(
     annotate = remembering(annotate)
     rewrite = restyle(sources, voice, model, now=now)
     repairs: list[str] = []
-    verification = verify(docs, rewrite.body, judge=judge, annotate=annotate)
+    verification = verify(docs, rewrite.body, judge=judge, annotate=annotate, embedder=embedder)
     caught = len(verification.failed)
     failed = _failed_lines(rewrite, verification)
     if any(line.by_model and id(line) in failed for line in rewrite.lines):
@@ -94,11 +102,11 @@ def restyle_checked(
         rewrite = rewrite.map_lines(lambda x: _back_to_fact(x, failed, repairs))
         # The judge has seen every sentence still here (source sentences it never needs to):
         # the checks, which do depend on the neighbours, run again without it.
-        verification = verify(docs, rewrite.body, judge=None, annotate=annotate)
+        verification = verify(docs, rewrite.body, judge=None, annotate=annotate, embedder=embedder)
         failed = _failed_lines(rewrite, verification)
     if failed:
-        rewrite = _repaired(docs, rewrite, verification, model, annotate, repairs)
-        verification = verify(docs, rewrite.body, judge=None, annotate=annotate)
+        rewrite = _repaired(docs, rewrite, verification, model, annotate, repairs, embedder)
+        verification = verify(docs, rewrite.body, judge=None, annotate=annotate, embedder=embedder)
     rewrite, label_reasons = _checked_labels(docs, rewrite, annotate, repairs)
     present = _present(rewrite, verification)
     checked = CheckedRewrite(rewrite, verification, present, tuple(repairs), (), caught)
@@ -169,10 +177,11 @@ def _repaired(
     model: TextModel | None,
     annotate: Annotate,
     repairs: list[str],
+    embedder: SupportsEmbed | None = None,
 ) -> Rewrite:
     """Source sentences the verifier still fails (a quote whose speaker the new order hides,
     say): rewritten from their evidence by the model when it passes the checks, else dropped."""
-    changes = repair(docs, verification, model=model, annotate=annotate).changes
+    changes = repair(docs, verification, model=model, annotate=annotate, embedder=embedder).changes
     by_text = {c.original: c for c in changes}
 
     def change(line: Line) -> Line | None:
@@ -298,6 +307,7 @@ def write_voices(
     judge: TextModel | None,
     *,
     now: datetime,
+    embedder: SupportsEmbed | None = None,
 ) -> tuple[dict[str, dict[str, Any]], list[str]]:
     """The published voices of a story (key -> payload) and notes on those held back. A voice
     that fails is left out; it never holds the story back."""
@@ -306,7 +316,9 @@ def write_voices(
     annotate = remembering(spacy_entities)  # the sources are tagged once for all voices
     for key in voices:
         try:
-            checked = restyle_checked(sources, key, model, judge, now=now, annotate=annotate)
+            checked = restyle_checked(
+                sources, key, model, judge, now=now, annotate=annotate, embedder=embedder
+            )
         except NewsdeskError as exc:
             notes.append(f"voice {key}: not written: {exc}")
             continue

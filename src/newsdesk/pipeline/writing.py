@@ -29,7 +29,15 @@ from newsdesk.pipeline.voices import write_voices
 from newsdesk.records import Article, HouseArticle, Story, StoryVersion
 from newsdesk.store import Store
 from newsdesk.text import split_sentences
-from newsdesk.verify import Change, Verdict, Verification, hold_reasons, repair, verify
+from newsdesk.verify import (
+    Change,
+    SupportsEmbed,
+    Verdict,
+    Verification,
+    hold_reasons,
+    repair,
+    verify,
+)
 from newsdesk.verify.checks.documents import SourceDoc
 from newsdesk.writing.drafts import Draft
 from newsdesk.writing.house import write_story
@@ -65,20 +73,24 @@ def _docs(sources: Sequence[Article]) -> list[SourceDoc]:
 
 
 def checked_body(
-    sources: Sequence[Article], draft: Draft, model: TextModel | None, judge: TextModel | None
+    sources: Sequence[Article],
+    draft: Draft,
+    model: TextModel | None,
+    judge: TextModel | None,
+    embedder: SupportsEmbed | None = None,
 ) -> tuple[str, Verification, tuple[Change, ...]]:
     """The draft's body after verification and repair, the final checks, and what changed."""
     docs = _docs(sources)
     body = "\n\n".join(draft.article.paragraphs)
-    verification = verify(docs, body, judge=judge)
+    verification = verify(docs, body, judge=judge, embedder=embedder)
     changes: tuple[Change, ...] = ()
     if verification.failed:
-        repaired = repair(docs, verification, model=model)
+        repaired = repair(docs, verification, model=model, embedder=embedder)
         changes = repaired.changes
         body = repaired.text
         # Repaired sentences were re-checked inside repair(); the judge need not see the
         # unchanged ones twice.
-        verification = verify(docs, body, judge=None)
+        verification = verify(docs, body, judge=None, embedder=embedder)
     return body, verification, changes
 
 
@@ -143,10 +155,12 @@ def write_version(
     *,
     now: datetime,
     voices: Sequence[str] = (),
+    embedder: SupportsEmbed | None = None,
 ) -> StoryVersion:
-    """The story's next version; `voices` (published ones only) are written next to it."""
+    """The story's next version; `voices` (published ones only) are written next to it.
+    `embedder` lets verification recognise paraphrase (synonyms, citations by meaning)."""
     draft = write_story(sources, model, now=now)
-    body, verification, changes = checked_body(sources, draft, model, judge)
+    body, verification, changes = checked_body(sources, draft, model, judge, embedder)
     paragraphs = tuple(p for p in body.split("\n\n") if p.strip())
     article = replace(draft.article, paragraphs=paragraphs)
     # Nothing unsupported is ever published: one failed sentence holds the story back.
@@ -159,7 +173,11 @@ def write_version(
         if s.verdict is Verdict.UNSUPPORTED
     )
     # A held-back version is never shown, so its voices would cost model time for nothing.
-    told = write_voices(sources, voices, model, judge, now=now) if not reasons else None
+    told = (
+        write_voices(sources, voices, model, judge, now=now, embedder=embedder)
+        if not reasons
+        else None
+    )
     return StoryVersion(
         story_id=story.id,
         version=0,  # numbered by the store
@@ -182,6 +200,7 @@ def write_stories(
     counts: Counter[str] | None = None,
     advance: Callable[[str], None] | None = None,
     voices: Sequence[str] = (),
+    embedder: SupportsEmbed | None = None,
 ) -> Counter[str]:
     """Write, check and save each story in order; `counts` is updated as each one is saved and
     `advance` told what became of it (one line: published or held back, seconds, title)."""
@@ -189,7 +208,9 @@ def write_stories(
     for story, sources in todo:
         now = datetime.now(UTC)
         started = time.perf_counter()
-        version = write_version(story, sources, model, judge, now=now, voices=voices)
+        version = write_version(
+            story, sources, model, judge, now=now, voices=voices, embedder=embedder
+        )
         store.save_version(version)
         counts["stories_published" if version.published else "stories_held"] += 1
         if advance is not None:

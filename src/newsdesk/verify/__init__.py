@@ -5,6 +5,7 @@ model where the checks cannot decide; `repair` rewrites or drops what failed."""
 
 from newsdesk.verify.checks.documents import SourceDoc
 from newsdesk.verify.checks.problems import Problem, Verdict
+from newsdesk.verify.checks.support import SupportsEmbed
 from newsdesk.verify.repair import Change, Repair, repair
 from newsdesk.verify.verifier import SentenceCheck, SourceRef, Verification, hold_reasons, verify
 
@@ -15,6 +16,7 @@ __all__ = [
     "SentenceCheck",
     "SourceDoc",
     "SourceRef",
+    "SupportsEmbed",
     "Verdict",
     "Verification",
     "hold_reasons",

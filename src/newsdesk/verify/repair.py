@@ -15,6 +15,7 @@ from newsdesk.text import split_sentences
 from newsdesk.verify.checks.documents import Annotate, SourceDoc
 from newsdesk.verify.checks.entities import spacy_entities
 from newsdesk.verify.checks.problems import Verdict
+from newsdesk.verify.checks.support import SupportsEmbed
 from newsdesk.verify.verifier import SentenceCheck, Verification, verify
 
 SYSTEM = """You repair one sentence of a news draft that its sources do not support. Rewrite \
@@ -70,6 +71,7 @@ def _repaired(
     sentence: SentenceCheck,
     model: TextModel | None,
     annotate: Annotate,
+    embedder: SupportsEmbed | None = None,
 ) -> Change:
     """A rewrite the checks accept, else a drop. The rewrite is verified without a judge:
     the checks are what caught the sentence, and they are deterministic."""
@@ -87,7 +89,7 @@ def _repaired(
         return Change(sentence.text, None, f"{reason}; rewrite failed: {exc}")
     if rewrite is None:
         return Change(sentence.text, None, reason)
-    recheck = verify(sources, rewrite, judge=None, annotate=annotate)
+    recheck = verify(sources, rewrite, judge=None, annotate=annotate, embedder=embedder)
     if all(s.verdict is Verdict.SUPPORTED for s in recheck.sentences):
         return Change(sentence.text, rewrite, reason)
     return Change(sentence.text, None, f"{reason}; the rewrite failed the checks too")
@@ -99,6 +101,7 @@ def repair(
     *,
     model: TextModel | None,
     annotate: Annotate = spacy_entities,
+    embedder: SupportsEmbed | None = None,
 ) -> Repair:
     """Rewrite unsupported and contradicted sentences from their evidence, or drop them."""
     paragraphs: dict[int, list[str]] = {}
@@ -106,7 +109,7 @@ def repair(
     for sentence in verification.sentences:
         kept: str | None = sentence.text
         if sentence.verdict is not Verdict.SUPPORTED:
-            change = _repaired(sources, sentence, model, annotate)
+            change = _repaired(sources, sentence, model, annotate, embedder)
             changes.append(change)
             kept = change.replacement
         if kept:

@@ -16,13 +16,21 @@ from newsdesk.verify.checks.documents import Annotate, Document, Passage, Source
 from newsdesk.verify.checks.entities import spacy_entities
 from newsdesk.verify.checks.evidence import Evidence, prepare
 from newsdesk.verify.checks.facts import check_names, check_numbers, check_places, check_titles
+from newsdesk.verify.checks.meaning import (
+    check_attribution,
+    check_details,
+    check_links,
+    check_stance,
+)
 from newsdesk.verify.checks.problems import Problem, Verdict, worst
 from newsdesk.verify.checks.quotes import check_quotes
 from newsdesk.verify.checks.support import (
     MIN_COVERAGE,
     MIN_COVERAGE_JUDGED,
     Alignment,
+    EmbeddedWords,
     SupportsEmbed,
+    WordMatch,
     align_sentence,
     check_support,
     unattributed_speaker,
@@ -74,7 +82,9 @@ def _checks(
     evidence: Evidence,
     *,
     judged: bool,
+    words: WordMatch | None,
 ) -> list[Problem]:
+    text = sentence.text
     return [
         *check_numbers(sentence, alignment.cited, evidence),
         *check_names(sentence, evidence),
@@ -82,6 +92,10 @@ def _checks(
         *check_places(sentence, evidence),
         *check_titles(sentence, evidence),
         *check_support(alignment, MIN_COVERAGE_JUDGED if judged else MIN_COVERAGE),
+        *check_stance(text, evidence),
+        *check_links(text, alignment, evidence),
+        *check_attribution(text, alignment, evidence),
+        *check_details(text, alignment, evidence, words),
     ]
 
 
@@ -130,12 +144,13 @@ def verify(
     """Check every sentence of `text` (body text; house-layout lines are skipped)."""
     evidence, draft = prepare(sources, text, annotate)
     similarity = _similarity([s.text for s in draft.sentences], evidence, embedder)
+    words = EmbeddedWords(embedder) if embedder is not None else None
     alignments = [
-        align_sentence(s.text, evidence, None if similarity is None else similarity[i])
+        align_sentence(s.text, evidence, None if similarity is None else similarity[i], words)
         for i, s in enumerate(draft.sentences)
     ]
     problems = [
-        _checks(draft, s, a, evidence, judged=judge is not None)
+        _checks(draft, s, a, evidence, judged=judge is not None, words=words)
         for s, a in zip(draft.sentences, alignments, strict=True)
     ]
     if judge is not None:

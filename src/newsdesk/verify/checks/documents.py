@@ -60,6 +60,9 @@ class Quote:
     end: int
     speaker: str | None  # name key of the person/organisation it is attributed to
     speaker_label: str = ""  # PERSON or ORG; "" when `speaker` is None
+    # When the speaker is only "he" or "she": every person the sentences before name, any of
+    # whom the pronoun may point to (`speaker` is the nearest).
+    candidates: tuple[str, ...] = ()
 
     @property
     def words(self) -> str:
@@ -176,12 +179,22 @@ def _own_attribution(
     return any(m.group(1).lower() not in _PERSON_PRONOUNS for m in _ATTRIBUTION.finditer(words))
 
 
+def _named_after(text: str, best: Mention, speaking: Sequence[Mention]) -> Mention:
+    """'said PSPC spokesperson Michele LaRose': the name that ends the attribution, not the
+    organisation (tagged a person by the small model) in the title before it."""
+    for mention in sorted(speaking):
+        between = text[best[1] : mention[0]]
+        if mention[0] >= best[1] and len(between) <= 40 and re.fullmatch(r"[\w\s'’-]*", between):
+            best = mention
+    return best
+
+
 def _speaker(
     text: str,
     sentences: Sequence[Passage],
     span: tuple[int, int],
     quotes: Sequence[tuple[int, int]],
-) -> tuple[str | None, str]:
+) -> tuple[str | None, str, tuple[str, ...]]:
     """Who is quoted, and whether a PERSON or an ORG: in the quote's sentences the person
     who speaks ("X said", "said X"), else the nearest person, else the nearest organisation.
     With no name there, the last person named in the three sentences before, unless the
@@ -194,13 +207,15 @@ def _speaker(
             speaking = [m for m in near if _speaks(text, m)] or near
             # Distance to the quote; a name after it ("..., Marek said") wins a tie.
             best = min(speaking, key=lambda m: (max(start - m[1], m[0] - end, 0), m[0] < start))
-            return best[2], label
+            return _named_after(text, best, speaking)[2], label, ()
     if _own_attribution(text, around, quotes):
-        return None, ""
+        return None, "", ()
     first = around[0].index if around else 0
     before = [s for s in sentences if first - 3 <= s.index < first]
     earlier = _mentions(before, frozenset({"PERSON"}), quotes)
-    return (earlier[-1][2], "PERSON") if earlier else (None, "")
+    if not earlier:
+        return None, "", ()
+    return earlier[-1][2], "PERSON", tuple(dict.fromkeys(m[2] for m in earlier))
 
 
 def build_document(paragraphs: Sequence[str], entities: Sequence[tuple[Entity, ...]]) -> Document:

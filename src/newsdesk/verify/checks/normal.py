@@ -105,12 +105,28 @@ def content_stems(text: str) -> set[str]:
     }
 
 
+# British and American spellings of words that occur in names ("Defense Ministry" in one
+# outlet, "Defence Ministry" in another): name keys use the first.
+_SPELLINGS = {
+    "defense": "defence",
+    "labor": "labour",
+    "center": "centre",
+    "organization": "organisation",
+    "organizations": "organisations",
+    "program": "programme",
+    "theater": "theatre",
+    "harbor": "harbour",
+    "honor": "honour",
+    "councilor": "councillor",
+}
+
+
 def name_key(text: str) -> str:
     """'the U.S.' -> 'u s', "Karsovia's" -> 'karsovia': how names are compared."""
     text = plain(text).casefold()
     text = re.sub(r"^the\s+", "", text)
     text = re.sub(r"'s?$", "", text.strip(" .,;:"))
-    return " ".join(_KEY_WORD.findall(text))
+    return " ".join(_SPELLINGS.get(w, w) for w in _KEY_WORD.findall(text))
 
 
 def aliases(key: str) -> frozenset[str]:

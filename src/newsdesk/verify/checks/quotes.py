@@ -67,7 +67,8 @@ def _speaker_problem(quote: Quote, evidence: Evidence) -> Problem | None:
     if not sources or any(q.speaker is None or q.speaker_label != "PERSON" for q in sources):
         return None  # the sources do not name a person who said it: nothing to contradict
     speakers = [q.speaker for q in sources if q.speaker]
-    if any(_same_speaker(quote.speaker, s) for s in speakers):
+    mine_all = quote.candidates or (quote.speaker,)
+    if any(_same_speaker(m, s) for m in mine_all for s in speakers):
         return None
     message = (
         f"quote attributed to {quote.speaker.title()}; the sources quote {speakers[0].title()}"
