@@ -709,7 +709,7 @@ def test_reported_speech_given_to_another_named_party_is_flagged_without_the_jud
 
 
 def test_reported_speech_given_to_a_described_party_is_asked_about() -> None:
-    """"The port authority" may be how a draft names an agency a source calls otherwise: not
+    """ "The port authority" may be how a draft names an agency a source calls otherwise: not
     a veto of the checks, a question for the judge."""
     text = "The port authority said the building work would disturb the grey seals."
     judge = FakeModel()
