@@ -164,3 +164,13 @@ def test_sentence_parts_keep_numbers_whole() -> None:
 
 def test_name_keys_share_one_spelling() -> None:
     assert name_key("the Defense Ministry") == name_key("Defence Ministry") == "defence ministry"
+
+
+def test_a_record_or_a_first_the_sources_do_not_claim_is_flagged() -> None:
+    body = "The House voted 68 to 32 on Wednesday to bar Ana Ruiz from the chamber floor."
+    text = "The vote marked the first time the House has barred one of its own members."
+    assert "extremes" in fired(text, body)
+    record = "The 2.1% rise was the biggest in the port's history, its director said."
+    assert "extremes" not in fired(
+        "The director said it was the port's largest rise, at 2.1%.", record
+    )

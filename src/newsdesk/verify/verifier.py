@@ -19,6 +19,7 @@ from newsdesk.verify.checks.facts import check_names, check_numbers, check_place
 from newsdesk.verify.checks.meaning import (
     check_attribution,
     check_details,
+    check_extremes,
     check_links,
     check_stance,
 )
@@ -96,6 +97,7 @@ def _checks(
         *check_links(text, alignment, evidence),
         *check_attribution(text, alignment, evidence),
         *check_details(text, alignment, evidence, words),
+        *check_extremes(text, alignment, evidence),
     ]
 
 

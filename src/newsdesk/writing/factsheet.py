@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from newsdesk.records import Article, ItemStatus, as_utc
-from newsdesk.text import split_sentences, strip_dateline, words
+from newsdesk.text import split_sentences, words
 from newsdesk.writing.drafts import Fact, SourceRef, fact_runs
+from newsdesk.writing.furniture import furniture, openings, strip_lead
 from newsdesk.writing.rules import (
     SourceWords,
     dice,
@@ -231,8 +232,12 @@ def _candidates(sources: Sequence[Article], pick: SourcePick) -> _Reading:
     for g, group in enumerate(pick.groups):
         article = sources[group.lead]
         sentences = split_sentences(article.body)
+        extra = furniture(article.body)
+        opening = openings(article.body)
         for j, sentence in enumerate(sentences):
-            reason = _reject_reason(sentence)
+            if j in opening:
+                sentence = strip_lead(sentence)
+            reason = extra.get(j) or _reject_reason(sentence)
             if reason == INSTRUCTION:
                 reading.injected.append(sentence)
                 reading.dropped.append(f"{article.outlet}, sentence {j}: {reason}")
@@ -289,7 +294,11 @@ def _also_in(
     for member in pick.groups[c.group].members:
         if member != c.ref.article:
             sentences = split_sentences(sources[member].body)
-            refs.extend(SourceRef(member, j) for j, s in enumerate(sentences) if s == c.text)
+            refs.extend(
+                SourceRef(member, j)
+                for j, s in enumerate(sentences)
+                if s == c.text or strip_lead(s) == c.text  # the copy keeps its dateline
+            )
     refs.extend(
         other.ref
         for other in candidates
@@ -319,7 +328,7 @@ def build_fact_sheet(
     injected = reading.injected + [h for h in headlines if looks_like_instruction(h)]
     facts = tuple(
         Fact(
-            text=strip_dateline(c.text),
+            text=c.text,
             source=c.ref,
             outlet=sources[c.ref.article].outlet,
             score=round(score, 4),

@@ -235,7 +235,8 @@ def _headline(
     session: _Session, headlines: Sequence[str], facts: Sequence[Fact]
 ) -> tuple[str, str]:
     proposal = session.headline(headline_prompt(headlines, facts))
-    category = proposal.category if proposal else choose_category([f.text for f in facts])
+    # The subject decides the category, not the model: the same with or without one.
+    category = choose_category([*headlines, *(f.text for f in facts)])
     if proposal is not None:
         # Checked as the model wrote it: its capitals still tell names from words.
         title = " ".join(proposal.title.split()).rstrip(".")

@@ -9,6 +9,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from newsdesk.models.tagger import pos_tags
 from newsdesk.text import stem, words
 from newsdesk.writing.drafts import Fact
 from newsdesk.writing.rules import (
@@ -74,13 +75,50 @@ _CATEGORY_WORDS: dict[str, str] = {
 }
 
 
-def choose_category(texts: Sequence[str]) -> str:
-    """The category whose keywords the facts use most (the default when none match)."""
+# An international desk files disasters, conflicts and foreign affairs abroad under World.
+_ABROAD_TEXT = """earthquake earthquakes quake tsunami aftershocks flood floods flooding landslide
+    cyclone hurricane typhoon eruption crash crashed derailed derailment collision killed dead
+    death toll casualties rubble survivors rescuers war troops missile missiles drone drones
+    shelling mutiny mercenary mercenaries military invasion airstrike airstrikes ceasefire
+    coup sanctions embassy refugees militants insurgents"""
+_ABROAD = frozenset(_ABROAD_TEXT.split())
+# Countries by their names in English news (the desk's own is set by `home`): a story that
+# names one is abroad.
+_COUNTRY_TEXT = """afghanistan albania algeria angola argentina armenia australia austria
+    azerbaijan bahrain bangladesh belarus belgium bolivia bosnia botswana brazil bulgaria
+    burkina cambodia cameroon canada chad chile china colombia congo croatia cuba cyprus czech
+    denmark ecuador egypt eritrea estonia ethiopia finland france gabon georgia germany ghana
+    greece guatemala guinea haiti honduras hungary iceland india indonesia iran iraq ireland
+    israel italy jamaica japan jordan kazakhstan kenya kosovo kuwait kyrgyzstan laos latvia
+    lebanon liberia libya lithuania madagascar malawi malaysia mali mexico moldova mongolia
+    montenegro morocco mozambique myanmar namibia nepal netherlands nicaragua niger nigeria
+    norway oman pakistan palestine panama paraguay peru philippines poland portugal qatar
+    romania russia rwanda senegal serbia singapore slovakia slovenia somalia spain sudan
+    sweden switzerland syria taiwan tajikistan tanzania thailand tunisia turkey turkiye
+    turkmenistan uganda ukraine uruguay uzbekistan venezuela vietnam yemen zambia zimbabwe
+    gaza"""
+COUNTRIES = frozenset(_COUNTRY_TEXT.split())
+# Categories whose subject wins over "abroad": a central bank abroad is Business news.
+_OWN_SUBJECT = ("Business", "Sports", "Science")
+
+
+def choose_category(texts: Sequence[str], *, home: str = "") -> str:
+    """The event's subject as a category, the same with or without a model: World for
+    disasters, conflicts and foreign affairs in a country other than `home` (an
+    international desk has none), unless central banks and markets, sport or science are what
+    the texts are about; otherwise the category whose keywords the texts use most (the
+    default when none match)."""
     counts = Counter(w.lower() for text in texts for w in words(text))
     scores = {
         name: sum(counts[w] for w in _CATEGORY_WORDS.get(name, "").split()) for name in CATEGORIES
     }
+    abroad = sum(counts[w] for w in _ABROAD)
+    foreign = any(counts[c] for c in COUNTRIES if c != home.lower())
+    if foreign and abroad >= 2 and all(scores[n] < abroad for n in _OWN_SUBJECT):
+        return "World"
     best = max(CATEGORIES, key=lambda name: scores[name])
+    if scores[best] == 0 and abroad >= 2:
+        return "National"  # a disaster at home
     return best if scores[best] > 0 else DEFAULT_CATEGORY
 
 
@@ -139,18 +177,46 @@ def _unclosed_quote(title: str) -> bool:
     return title.count('"') % 2 == 1 or title.count("\u201c") != title.count("\u201d")
 
 
+_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
+_CONTINUES = frozenset({"and", "but", "or", "while", "which", "who", "whose", "where", "as"})
+
+
+def _has_finite_verb(clause: str) -> bool:
+    """Does the clause say something happened ("Silicon Valley Bank was closed"), or is it a
+    fragment ("In the largest U.S. bank failure since 2008", "Head of the Wagner Group")?"""
+    return any(t.tag in _FINITE for t in pos_tags([clause])[0])
+
+
+def _first_statement(sentence: str) -> str | None:
+    """The sentence's first clause that is a statement, not a fragment before it."""
+    plain = sentence.replace("\u201c", "").replace("\u201d", "")
+    for clause in _CLAUSE_END.split(plain)[:3]:
+        words_ = clause.split()
+        if not words_ or words_[0].lower() in _CONTINUES:
+            continue  # "and four crew ... crashed": the subject is in the clause before
+        if len(words_) >= MIN_TITLE_WORDS - 1 and _has_finite_verb(clause):
+            return clause
+    return None
+
+
 def _title_from(sentence: str) -> str | None:
-    """The first clause of a sentence, without attribution or time, as a headline."""
+    """The first clause of a sentence that says something happened, without attribution or
+    time, as a headline."""
     if sentence.lstrip().startswith(('"', "“", "'", "‘")):
         return None  # a quotation is not a neutral title
-    clause = _CLAUSE_END.split(sentence.replace("\u201c", "").replace("\u201d", ""), maxsplit=1)[0]
-    clause = _TRAILING_TIME.sub("", _ATTRIBUTION.sub("", clause)).strip(" .;:\"'")
+    statement = _first_statement(sentence)
+    if statement is None:
+        return None
+    clause = _TRAILING_TIME.sub("", _ATTRIBUTION.sub("", statement)).strip(" .;:\"'")
     tokens = clause.split()
     if len(tokens) > MAX_TITLE_WORDS:
         cuts = [i for i in range(MIN_TITLE_WORDS, MAX_TITLE_WORDS + 1) if tokens[i] in _CUT_BEFORE]
-        tokens = tokens[: cuts[-1]] if cuts else tokens[:MAX_TITLE_WORDS]
-    if len(tokens) < MIN_TITLE_WORDS:
-        return None
+        # The shortest cut that keeps the verb: "Silicon Valley Bank was closed Friday", not
+        # "... Friday and its approximately $175 billion".
+        whole = [i for i in cuts if _has_finite_verb(" ".join(tokens[:i]))]
+        tokens = tokens[: (whole or cuts or [MAX_TITLE_WORDS])[0 if whole else -1]]
+    if len(tokens) < MIN_TITLE_WORDS or not _has_finite_verb(" ".join(tokens)):
+        return None  # the verb was cut off with the end of a long clause
     return title_case(" ".join(tokens).rstrip(",;:"))
 
 

@@ -340,3 +340,45 @@ def check_details(
         message = f"'{part}' is in none of the cited source sentences"
         problems.append(Problem("details", Verdict.UNSUPPORTED, message))
     return problems
+
+
+# -- extremes ----------------------------------------------------------------------------------
+
+# A record, a first, an "only" or a consensus is a claim of its own, and the kind a writer adds
+# ("the first time the House has disciplined a member", "economists broadly agree").
+_EXTREME = re.compile(
+    r"\b(?:first\s+time|first[\s-]ever|first\s+successful|record|unprecedented|historic"
+    r"|never\s+before|largest|biggest|highest|lowest|worst|deadliest|fastest|slowest"
+    r"|strongest|weakest|longest|shortest|oldest|youngest|greatest|smallest|broadly|widely"
+    r"|unanimous(?:ly)?|consensus|experts?\s+agree|all\s+agree)\b",
+    re.IGNORECASE,
+)
+# Superlatives a paraphrase swaps for one another ("its biggest rise" for "largest").
+_SAME_EXTREME = (
+    frozenset({"largest", "biggest", "greatest", "highest", "record"}),
+    frozenset({"smallest", "lowest", "least"}),
+    frozenset({"worst", "deadliest"}),
+    frozenset({"broadly", "widely"}),
+)
+
+
+def _extreme_known(mark: str, texts: str) -> bool:
+    words = next((group for group in _SAME_EXTREME if mark in group), frozenset({mark}))
+    return any(re.search(rf"\b{re.escape(w)}\b", texts) for w in words)
+
+
+def check_extremes(sentence: str, alignment: Alignment, evidence: Evidence) -> list[Problem]:
+    """A superlative, a first, an "only" or a consensus the sentence claims must be in a
+    source sentence that says the same thing (a cited one, or one sharing two of its words)."""
+    mine = _bare(sentence)
+    marks = _marks(_EXTREME, mine)
+    if not marks:
+        return []
+    stems = content_stems(mine)
+    near = [c for c in evidence.sentences if c in alignment.cited or len(stems & c.stems) >= 2]
+    texts = " ".join(plain(evidence.in_context(c)).lower() for c in near)
+    missing = [m for m in marks if not _extreme_known(m, texts)]
+    if not missing:
+        return []
+    message = f"'{missing[0]}' is in no source sentence that says this"
+    return [Problem("extremes", Verdict.UNSUPPORTED, message)]

@@ -1,0 +1,106 @@
+"""Page furniture never reaches the account of a story (writing/furniture.py), and the
+category and title of an international desk (writing/titles.py). Every text here is ours."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsdesk.text import split_sentences
+from newsdesk.writing.furniture import furniture, paragraph_reason, strip_lead
+from newsdesk.writing.titles import choose_category, extractive_title
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "kind"),
+    [
+        # a photo caption with its credit, and a credit line alone
+        ("Rescuers dig through the ruins of a school in Velna. Photo: ANA RUIZ/AFP.", "caption"),
+        ("Volunteers hand out water in the square - Getty", "caption"),
+        ("The harbour master is shown speaking at a briefing in Ostrov.", "caption"),
+        # a crosshead or heading, with no sentence end or in capitals
+        ("What happened in Velna?", None),
+        ("Rescue efforts and casualties", "label"),
+        ("WHY THE BRIDGE FAILED: THE ENGINEERS' VIEW", "heading"),
+        # time stamps, bylines and credits, calls to action, notices
+        ("Published Mar 3, 2026 10:15AM ET", "notice"),
+        ("(Reporting by Ana Ruiz; Editing by Tom Lee)", "notice"),
+        ("Read more on velnadaily.example", "notice"),
+        ("Leave a Reply", "notice"),
+        ("(This is a breaking news story. It will be updated.)", "notice"),
+        ("Related: How the port grew in ten years", "notice"),
+        ("Live Updates", "notice"),
+        # ordinary reporting stays
+        ("The bridge over the Velna river collapsed on Monday, officials said.", None),
+        ('"We heard a crack, then nothing," said Ana Ruiz, who lives nearby.', None),
+    ],
+)
+def test_paragraph_furniture(paragraph: str, kind: str | None) -> None:
+    reason = paragraph_reason(paragraph)
+    if kind is None:
+        assert reason is None
+    else:
+        assert reason is not None and (kind in reason or kind in {"label", "heading"})
+
+
+def test_outlet_voice_and_glued_captions_are_furniture_sentences() -> None:
+    body = (
+        "Ostrov, March 3: The Velna bridge collapsed on Monday. The claim could not be "
+        "independently verified.\n\n"
+        "A spokesperson for the port did not immediately respond to a request for comment. "
+        "Divers searched the river on Tuesday.(AFP) Two people are missing.\n\n"
+        "The rescuers are pictured near the river.\n\n"
+        "Ana Ruiz/Getty Images\n\n"
+        "At the time of writing, the river was still rising."
+    )
+    sentences = split_sentences(body)
+    found = furniture(body)
+    kept = [s for i, s in enumerate(sentences) if i not in found]
+    # The splitter keeps "Tuesday.(AFP) Two people are missing." as one sentence: it goes.
+    assert kept == ["Ostrov, March 3: The Velna bridge collapsed on Monday."]
+    assert strip_lead(kept[0]) == "The Velna bridge collapsed on Monday."
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Velna — The bridge collapsed on Monday.", "The bridge collapsed on Monday."),
+        ("New Ostrov: Rescuers worked through the night.", "Rescuers worked through the night."),
+        ("(Reuters) - A regulator closed the bank.", "A regulator closed the bank."),
+        ("OSTROV, March 3 (Valley Wire) - The port reopened.", "The port reopened."),
+        # not datelines: a speaker, a sentence with a dash in it
+        ("President Ana Ruiz: We will rebuild.", "President Ana Ruiz: We will rebuild."),
+        ("The bridge — built in 1961 — collapsed.", "The bridge — built in 1961 — collapsed."),
+    ],
+)
+def test_leading_datelines_are_cut(sentence: str, expected: str) -> None:
+    assert strip_lead(sentence) == expected
+
+
+def test_a_disaster_abroad_is_world_news_and_a_central_bank_is_business() -> None:
+    quake = [
+        "A powerful earthquake struck western Nepal, killing at least 120 people.",
+        "Rescuers searched the rubble for survivors as the death toll rose.",
+    ]
+    assert choose_category(quake) == "World"
+    # At home it is not foreign news.
+    assert choose_category(quake, home="Nepal") != "World"
+    bank = [
+        "The central bank of Kenya raised its interest rate by half a point to curb inflation.",
+        "Economists had expected the bank to hold rates; shares fell on the news.",
+    ]
+    assert choose_category(bank) == "Business"
+
+
+def test_an_extractive_title_is_a_statement_not_a_fragment() -> None:
+    from newsdesk.writing.drafts import Fact, SourceRef
+    from newsdesk.writing.rules import SourceWords
+
+    text = (
+        "In the largest bank failure in Ostrov since 2008, Velna Savings Bank was closed by "
+        "regulators on Friday and its deposits were moved to the state insurer."
+    )
+    fact = Fact(text=text, source=SourceRef(0, 0), outlet="Velna Daily", score=1.0, position=0.0)
+    evidence = SourceWords.of([text])
+    title = extractive_title([fact], ["Velna Savings Bank fails"], evidence)
+    assert title.startswith("Velna Savings Bank Was Closed by Regulators")
+    assert not title.lower().startswith("in the largest")
