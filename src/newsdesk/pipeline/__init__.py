@@ -224,11 +224,21 @@ def open_store(settings: Settings) -> Store:
 
 
 def run_desk(
-    settings: Settings, *, progress: Progress | None = None, fail_fast: bool = False
+    settings: Settings,
+    *,
+    progress: Progress | None = None,
+    fail_fast: bool = False,
+    distributed: bool = False,
 ) -> RunReport:
     """Check the settings (ConfigError before anything is written), take the store's writer
-    lock (RunLockedError if another run holds it) and run every stage."""
+    lock (RunLockedError if another run holds it) and run every stage: here, or by the worker
+    fleet when `distributed` (pipeline/distributed.py)."""
     preflight(settings)
+    kind = Pipeline
+    if distributed:
+        from newsdesk.pipeline.distributed import DistributedPipeline  # Celery only when used
+
+        kind = DistributedPipeline
     with open_store(settings) as store:
         store.acquire_writer()
-        return Pipeline(settings, store, progress=progress, fail_fast=fail_fast).run()
+        return kind(settings, store, progress=progress, fail_fast=fail_fast).run()

@@ -148,7 +148,7 @@ def _payload(
 
 
 def draft_version(
-    story: Story,
+    story_id: str,
     sources: Sequence[Article],
     model: TextModel | None,
     judge: TextModel | None,
@@ -170,7 +170,7 @@ def draft_version(
         if s.verdict is Verdict.UNSUPPORTED
     )
     return StoryVersion(
-        story_id=story.id,
+        story_id=story_id,
         version=0,  # numbered by the store
         created_at=now,
         published=not reasons,
@@ -204,7 +204,7 @@ def write_version(
     voices: Sequence[str] = (),
 ) -> StoryVersion:
     """The story's next version; `voices` (published ones only) are written next to it."""
-    version = draft_version(story, sources, model, judge, now=now)
+    version = draft_version(story.id, sources, model, judge, now=now)
     # A held-back version is never shown, so its voices would cost model time for nothing.
     if not version.published:
         return version
