@@ -6,6 +6,7 @@ import pytest
 
 from newsdesk.demo import DemoServer
 from postgres_support import PostgresServer, PostgresUnavailable
+from redis_support import RedisServer, RedisUnavailable
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -55,3 +56,20 @@ def store_location(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str
         return tmp_path / "d.db"
     url: str = request.getfixturevalue("postgres_url")
     return url
+
+
+# -- the worker fleet's broker --------------------------------------------------------------
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """A throwaway Redis for the session. Without redis-server the fleet's tests skip, except
+    under CI, whose .ci/run installs it."""
+    try:
+        server = RedisServer().start()
+    except RedisUnavailable as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is required under CI: {exc}")
+        pytest.skip(f"no Redis server here: {exc}")
+    try:
+        yield server
+    finally:
+        server.stop()
