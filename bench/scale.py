@@ -67,7 +67,8 @@ class World:
         self.pages: dict[str, bytes] = {}
         self.feeds: dict[int, list[tuple[str, str, datetime]]] = {o: [] for o in range(OUTLETS)}
         for i in range(articles):
-            outlet, k = i % OUTLETS, i % stories
+            k = i % stories  # story k's articles come from outlets k, k+1, k+2 ...
+            outlet = (k + i // stories) % OUTLETS
             names, things, when = self.stories[k]
             when += timedelta(minutes=7 * (i // stories))
             title = f"{names[0]} {things[0]} {names[2]} {things[1]}"

@@ -22,8 +22,9 @@ def worker_command(
     ] = ",".join(QUEUES),
     loglevel: Annotated[str, typer.Option(help="Celery's log level.")] = "WARNING",
 ) -> None:
-    """Run tasks from the queues in broker_url (Redis) against the store in store_url
-    (PostgreSQL) until stopped (Ctrl-C or SIGTERM: the running tasks finish first)."""
+    """Run the fleet's tasks from broker_url (Redis) on the store_url store (PostgreSQL).
+
+    Runs until stopped (Ctrl-C or SIGTERM: the running tasks finish first)."""
     settings = settings_from(ctx, worker_concurrency=concurrency)
     wanted = [q.strip() for q in queues.split(",") if q.strip()]
     with reported_errors():

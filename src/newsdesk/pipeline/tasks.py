@@ -28,7 +28,7 @@ from typing import Any, TypeVar, cast
 from celery import Celery, Task
 
 from newsdesk.errors import ConfigError, StoreError
-from newsdesk.ingest.fetch import Fetcher
+from newsdesk.ingest.fetch import Fetcher, FetchPolicy
 from newsdesk.models.registry import text_model
 from newsdesk.pipeline import fetch_policy
 from newsdesk.pipeline.ingest import dedupe_texts, ingest_entry, poll_feed
@@ -115,7 +115,7 @@ class _Process:
         self.pid = os.getpid()
         self.stores: dict[str, Store] = {}
         self.loop = asyncio.new_event_loop()
-        self.fetcher: Fetcher | None = None
+        self.fetchers: dict[FetchPolicy, Fetcher] = {}
 
     def store(self, settings: Settings) -> Store:
         location = str(settings.store_location)
@@ -124,10 +124,11 @@ class _Process:
         return self.stores[location]
 
     def fetch(self, settings: Settings, work: Callable[[Fetcher], Awaitable[T]]) -> T:
-        if self.fetcher is None:
-            self.fetcher = Fetcher(fetch_policy(settings))
-            self.loop.run_until_complete(self.fetcher.__aenter__())
-        return self.loop.run_until_complete(work(self.fetcher))
+        policy = fetch_policy(settings)
+        if policy not in self.fetchers:
+            fetcher = Fetcher(policy)
+            self.fetchers[policy] = self.loop.run_until_complete(fetcher.__aenter__())
+        return self.loop.run_until_complete(work(self.fetchers[policy]))
 
 
 _process: _Process | None = None
@@ -222,7 +223,8 @@ def cluster_task(self: DeskTask, payload: dict[str, Any]) -> dict[str, int]:
 
 
 def _sources(store: Store, urls: list[str]) -> list[Article]:
-    articles = {s.article.canonical_url: s.article for s in store.articles()}
+    """The story's articles in the order the coordinator gave."""
+    articles = {s.article.canonical_url: s.article for s in store.articles(urls=urls)}
     return [articles[url] for url in urls if url in articles]
 
 

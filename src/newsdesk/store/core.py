@@ -274,15 +274,24 @@ class Store(StoriesMixin):
             return added == 1
 
     # -- articles ----------------------------------------------------------------------------
-    def articles(self, status: ItemStatus | None = ItemStatus.OK) -> list[StoredArticle]:
+    def articles(
+        self, status: ItemStatus | None = ItemStatus.OK, urls: Sequence[str] | None = None
+    ) -> list[StoredArticle]:
+        """Stored articles (of one status; with these canonical URLs), oldest first."""
         query = (
             "SELECT id, url, canonical_url, outlet, title, authors, published, body, lang, "
             "status, reason, content_hash, minhash, text_group FROM articles"
         )
+        where: list[str] = []
         params: tuple[Any, ...] = ()
         if status is not None:
-            query += " WHERE status = ?"
+            where.append("status = ?")
             params = (status.value,)
+        if urls is not None:
+            where.append(f"canonical_url IN ({','.join('?' * len(urls)) or 'NULL'})")
+            params = (*params, *urls)
+        if where:
+            query += " WHERE " + " AND ".join(where)
         with self.connection() as db:
             rows = db.rows(query + " ORDER BY published NULLS FIRST, canonical_url", params)
         return [
