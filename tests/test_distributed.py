@@ -21,6 +21,7 @@ from fleet_support import Fleet, integrity_problems
 from newsdesk.demo import DemoServer
 from newsdesk.errors import ConfigError
 from newsdesk.pipeline import RunReport, run_desk
+from newsdesk.records import FeedSource
 from newsdesk.settings import Settings
 from newsdesk.store import Store
 from postgres_support import PostgresServer
@@ -155,3 +156,44 @@ def test_a_distributed_run_needs_a_shared_store_and_a_broker(
 
     with pytest.raises(ConfigError, match="broker_url"):
         configure(demo_settings(tmp_path, demo_opml))
+
+
+def test_a_poison_message_ends_in_a_recorded_failure(
+    fleet_settings: Settings, redis_server: RedisServer
+) -> None:
+    """A task whose try was delivered MAX_DELIVERIES times already (its worker died each
+    time) is not run again: its item is recorded as failed, with the reason."""
+    import redis
+
+    from newsdesk.pipeline.tasks import (
+        DELIVERIES_KEY,
+        MAX_DELIVERIES,
+        close_process,
+        configure,
+        poll_feed_task,
+        settings_payload,
+    )
+
+    settings = fleet_settings.model_copy(update={"retries": 0})
+    configure(settings)
+    feed = "http://127.0.0.1:9/feed.xml"  # nothing listens on the discard port
+    try:
+        with Store(settings.store_location) as store:
+            store.upsert_feeds([FeedSource(url=feed)])
+            client = redis.Redis.from_url(redis_server.url)
+            client.set(f"{DELIVERIES_KEY}poisoned-poll:0", MAX_DELIVERIES)
+            client.close()
+            result = poll_feed_task.apply(
+                args=[settings_payload(settings), feed], task_id="poisoned-poll"
+            )
+            assert result.get() == {"feeds_failed": 1}
+            (row,) = store.feeds(feed)
+            assert row.last_status == "failed"
+            assert "lost its worker 5 times" in (row.last_error or "")
+            # A first delivery does the work: here a fetch that fails for its own reason.
+            fresh = poll_feed_task.apply(args=[settings_payload(settings), feed])
+            assert fresh.get() == {"feeds_failed": 1}
+            (row,) = store.feeds(feed)
+            assert "lost its worker" not in (row.last_error or "")
+    finally:
+        close_process()  # the task's store, fetcher and event loop in this process

@@ -26,6 +26,7 @@ from datetime import datetime
 from typing import Any, TypeVar, cast
 
 from celery import Celery, Task
+from celery.signals import worker_process_shutdown
 
 from newsdesk.errors import ConfigError, StoreError
 from newsdesk.ingest.fetch import Fetcher, FetchPolicy
@@ -130,8 +131,24 @@ class _Process:
             self.fetchers[policy] = self.loop.run_until_complete(fetcher.__aenter__())
         return self.loop.run_until_complete(work(self.fetchers[policy]))
 
+    def close(self) -> None:
+        for fetcher in self.fetchers.values():
+            self.loop.run_until_complete(fetcher.__aexit__(None, None, None))
+        self.loop.close()
+        for store in self.stores.values():
+            store.close()
+
 
 _process: _Process | None = None
+
+
+@worker_process_shutdown.connect  # type: ignore[untyped-decorator]  # celery: no hints
+def close_process(**_: Any) -> None:
+    """Close this process's stores, fetchers and event loop (a worker process ending)."""
+    global _process
+    if _process is not None and _process.pid == os.getpid():
+        _process.close()
+    _process = None
 
 
 def _here() -> _Process:
