@@ -47,6 +47,7 @@ QUEUES = (INGEST, WRITE)
 MAX_DELIVERIES = 5  # deliveries of one try that never finished: then it is a poison message
 MAX_RETRIES = 8  # tries after a store error (backoff 1, 2, 4 ... 30 s)
 DELIVERIES_KEY = "newsdesk:deliveries:"
+KEEP_SECONDS = 24 * 3600  # task results and delivery counts expire from Redis after a day
 
 app = Celery("newsdesk", set_as_current=False)
 app.conf.update(
@@ -61,7 +62,7 @@ app.conf.update(
         "newsdesk.draft_story": {"queue": WRITE},
         "newsdesk.write_voice": {"queue": WRITE},
     },
-    result_expires=7 * 24 * 3600,
+    result_expires=KEEP_SECONDS,
     broker_connection_retry_on_startup=True,
     broker_connection_max_retries=None,  # a restarting Redis is waited for
     redis_retry_on_timeout=True,
@@ -175,7 +176,7 @@ class DeskTask(Task):  # type: ignore[misc]  # celery ships no type hints
         try:
             client = self.app.backend.client
             seen = int(client.incr(key))
-            client.expire(key, 7 * 24 * 3600)
+            client.expire(key, KEEP_SECONDS)
         except Exception:  # a counter we cannot read is no reason to stop
             return False
         return seen > MAX_DELIVERIES
