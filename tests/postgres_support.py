@@ -16,6 +16,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
@@ -74,6 +75,7 @@ class PostgresServer:
         self.root: Path | None = None
         self._user: str | None = None
         self._bindir: Path | None = None
+        self._options = ""
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> PostgresServer:
@@ -98,11 +100,8 @@ class PostgresServer:
             if not self.durable:
                 options += [f"-c {setting}" for setting in FAST_SETTINGS]
             options += [f"-c {setting}" for setting in self.settings]
-            log = str(self.root / "server.log")
-            self._run(
-                "pg_ctl",
-                ["-D", str(data), "-l", log, "-w", "-t", "60", "-o", " ".join(options), "start"],
-            )
+            self._options = " ".join(options)
+            self._pg_start()
         except PostgresUnavailable:
             self._remove()
             raise
@@ -117,6 +116,18 @@ class PostgresServer:
                     self._run("pg_ctl", ["-D", str(self.root / "data"), "-m", mode, "-w", "stop"])
                     break
         self._remove()
+
+    def _pg_start(self) -> None:
+        assert self.root is not None
+        data, log = str(self.root / "data"), str(self.root / "server.log")
+        self._run("pg_ctl", ["-D", data, "-l", log, "-w", "-t", "60", "-o", self._options, "start"])
+
+    def restart(self, down_for: float = 0.0) -> None:
+        """Stop the server (fast: every connection is cut) and start it again, same port."""
+        assert self.root is not None
+        self._run("pg_ctl", ["-D", str(self.root / "data"), "-m", "fast", "-w", "stop"])
+        time.sleep(down_for)
+        self._pg_start()
 
     def _remove(self) -> None:
         if self.root is not None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 import time
@@ -19,7 +18,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from desk_support import demo_settings
+from desk_support import demo_settings, published_stories
 from newsdesk.demo import DemoServer
 from newsdesk.demo.fixtures import (
     HELD_STORY,
@@ -28,7 +27,6 @@ from newsdesk.demo.fixtures import (
     version_from_payload,
 )
 from newsdesk.errors import ConfigError, RunLockedError, StoreError
-from newsdesk.formats.payload import StoryPayload
 from newsdesk.pipeline import run_desk
 from newsdesk.records import Story
 from newsdesk.settings import load_settings
@@ -212,20 +210,6 @@ def test_store_url_setting(tmp_path: Path) -> None:
 
 
 # -- the whole desk on each backend -------------------------------------------------------------
-def _published(store: Store) -> dict[str, tuple[str, str, list[list[str]]]]:
-    """story id -> (title, text, each sentence's cited source URLs) of its latest version,
-    without the clock (the text's "Published on:" line is when the run wrote it)."""
-    out = {}
-    for story_id, version in store.latest_versions().items():
-        if not version.published:
-            continue
-        payload = StoryPayload.from_json(version.payload)
-        cited = [[c.url for c in s.citations] for s in payload.sentences]
-        text = re.sub(r"(?m)^Published on: .*$", "Published on: (clock)", version.text)
-        out[story_id] = (version.title, text, cited)
-    return out
-
-
 def test_the_demo_desk_runs_the_same_on_both_backends(
     tmp_path: Path, demo_opml: Path, demo_server: DemoServer, postgres_url: str
 ) -> None:
@@ -238,7 +222,7 @@ def test_the_demo_desk_runs_the_same_on_both_backends(
                 {
                     "counts": dict(report.counts),
                     "stories": [(s.id, s.article_urls, s.outlets) for s in store.stories()],
-                    "published": _published(store),
+                    "published": published_stories(store),
                     "snapshot": store.snapshot(),
                     "store counts": store.counts(),
                 }

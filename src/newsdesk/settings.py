@@ -78,6 +78,14 @@ class Settings(BaseModel):
     openai_base_url: str | None = Field(None, description="OpenAI-compatible server base URL.")
     openai_model: str | None = Field(None, description="Model name on that server.")
     openai_api_key: str | None = Field(None, description="Bearer key for that server.")
+    # -- the worker fleet (newsdesk worker, run --distributed; docs/scale-out.md) --
+    broker_url: str | None = Field(
+        None, description="Redis URL of the task queue, e.g. redis://127.0.0.1:6379/0."
+    )
+    worker_concurrency: int = Field(2, ge=1, description="Tasks one `newsdesk worker` runs.")
+    task_visibility_timeout: float = Field(
+        600.0, gt=0, description="Seconds before a task a lost worker held is run again."
+    )
     voices: tuple[str, ...] = Field(
         ("brief",),
         description="Voices published next to each story (docs/voices.md); () for none.",
@@ -89,6 +97,13 @@ class Settings(BaseModel):
         if value is None or (value.startswith(STORE_SCHEMES) and len(value) > len(SQLITE_URL)):
             return value
         raise ValueError("use sqlite:///PATH or postgresql://USER@HOST:PORT/DB")
+
+    @field_validator("broker_url")
+    @classmethod
+    def _broker_scheme(cls, value: str | None) -> str | None:
+        if value is None or value.startswith(("redis://", "rediss://", "unix://")):
+            return value
+        raise ValueError("use redis://HOST:PORT/DB (or rediss://, unix://)")
 
     @field_validator("voices")
     @classmethod

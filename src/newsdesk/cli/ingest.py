@@ -74,16 +74,23 @@ def _log_line(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def run_pipeline(settings: Settings, *, fail_fast: bool = False, quiet: bool = False) -> RunReport:
+def run_pipeline(
+    settings: Settings, *, fail_fast: bool = False, quiet: bool = False, distributed: bool = False
+) -> RunReport:
     """`pipeline.run_desk` with progress on stderr: bars on a terminal, plain lines with seconds
     elsewhere (a log, a pipe), nothing when `quiet`. Errors are one line and an exit code."""
     with reported_errors():
         if quiet or console.is_terminal:
             columns = (TextColumn("{task.description:<9}"), BarColumn(), MofNCompleteColumn())
             with Progress(*columns, console=console, disable=quiet) as bars:
-                return run_desk(settings, progress=RichProgress(bars), fail_fast=fail_fast)
+                return run_desk(
+                    settings,
+                    progress=RichProgress(bars),
+                    fail_fast=fail_fast,
+                    distributed=distributed,
+                )
         lines = LogProgress(_log_line, time.monotonic)
-        return run_desk(settings, progress=lines, fail_fast=fail_fast)
+        return run_desk(settings, progress=lines, fail_fast=fail_fast, distributed=distributed)
 
 
 def run_command(
@@ -92,11 +99,18 @@ def run_command(
         Path | None, typer.Option("--feeds", help="OPML, TOML or text list of feeds.")
     ] = None,
     fail_fast: Annotated[bool, typer.Option(help="Stop at the first unexpected error.")] = False,
+    distributed: Annotated[
+        bool,
+        typer.Option(
+            help="Hand the work to `newsdesk worker`s through broker_url (Redis); the store "
+            "must be PostgreSQL."
+        ),
+    ] = False,
 ) -> None:
     """Poll the feeds, fetch, extract and dedupe new articles, group them into stories, and
     write, verify and publish each corroborated story (see `status` for what was held back)."""
     settings = settings_from(ctx, feeds_file=feeds)
-    report = run_pipeline(settings, fail_fast=fail_fast)
+    report = run_pipeline(settings, fail_fast=fail_fast, distributed=distributed)
     summary = ", ".join(f"{k}={v}" for k, v in sorted(report.counts.items()))
     console.print(f"run {report.run_id} done: {summary}")
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from newsdesk.cli import demo, ingest, restyle, show, stories, tools, verify, web, write
+from newsdesk.cli import demo, ingest, restyle, show, stories, tools, verify, web, worker, write
 
 app = typer.Typer(
     name="newsdesk",
@@ -52,6 +52,7 @@ app.command("show")(show.show_command)
 app.command("serve")(web.serve_command)
 app.command("publish")(web.publish_command)
 app.command("export")(web.export_command)
+app.command("worker")(worker.worker_command)
 
 
 def main() -> None:

@@ -15,31 +15,34 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
-from datetime import datetime, time
+from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
-from newsdesk.errors import (
-    ConfigError,
-    ExtractError,
-    FeedError,
-    FetchError,
-    NewsdeskError,
-    RobotsDisallowedError,
-    StoreError,
-)
-from newsdesk.ingest.dedupe import DedupeItem, dedupe, signature
+from newsdesk.errors import ConfigError, FeedError, FetchError, StoreError
 from newsdesk.ingest.discover import find_feed_links, load_feed_list
-from newsdesk.ingest.extract import extract_article
 from newsdesk.ingest.feeds import parse_feed
 from newsdesk.ingest.fetch import Fetcher, FetchPolicy
 from newsdesk.models.registry import check_model_server, story_models, text_model
-from newsdesk.pipeline.stories import cluster_stories
-from newsdesk.pipeline.writing import stories_to_write, write_stories
-from newsdesk.records import Article, FeedSource, ItemStatus, as_utc
+from newsdesk.pipeline.ingest import best_time, dedupe_texts, ingest_entry, poll_feed
+from newsdesk.pipeline.stories import cluster_step
+from newsdesk.pipeline.writing import stories_todo, write_stories
+from newsdesk.records import FeedSource
 from newsdesk.settings import Settings
 from newsdesk.store import FeedRow, PendingEntry, Store
-from newsdesk.urls import canonicalize_url
+
+__all__ = [
+    "NoProgress",
+    "Pipeline",
+    "Progress",
+    "RunReport",
+    "best_time",
+    "configured_feeds",
+    "discover_feed",
+    "fetch_policy",
+    "open_store",
+    "preflight",
+    "run_desk",
+]
 
 T = TypeVar("T")
 
@@ -65,16 +68,6 @@ class NoProgress:
 class RunReport:
     run_id: int
     counts: Counter[str] = field(default_factory=Counter)
-
-
-def best_time(page: datetime | None, feed: datetime | None) -> datetime | None:
-    """The page's own date, unless it gave only a day the feed states to the minute."""
-    if page is None:
-        return as_utc(feed)
-    feed = as_utc(feed)
-    if feed and page.time() == time(0) and page.date() == feed.date():
-        return feed
-    return page
 
 
 def fetch_policy(settings: Settings) -> FetchPolicy:
@@ -144,22 +137,13 @@ class Pipeline:
             await self._each(pending, lambda e: self._ingest_entry(fetcher, e, report), "articles")
         self._progress_saved(report)
         self.progress.start("dedupe", 1)
-        report.counts["texts"] = self._dedupe()
+        report.counts["texts"] = dedupe_texts(self.store, self.settings.near_duplicate_threshold)
         self.progress.advance("dedupe")
         self.progress.start("stories", 1)
         embedder, entities = story_models(self.settings)
-        stories = cluster_stories(self.store, embedder, entities)
-        report.counts["stories"] = len(stories)
-        report.counts["stories_corroborated"] = sum(
-            s.outlet_count >= self.settings.min_outlets for s in stories
-        )
+        report.counts.update(cluster_step(self.store, self.settings, (embedder, entities)))
         self.progress.advance("stories")
-        todo = stories_to_write(self.store, self.settings.min_outlets)
-        if self.settings.max_stories_per_run and len(todo) > self.settings.max_stories_per_run:
-            # Most-covered first (stories_to_write's order); the rest are written next run.
-            report.counts["stories_deferred"] = len(todo) - self.settings.max_stories_per_run
-            todo = todo[: self.settings.max_stories_per_run]
-        report.counts["stories_to_write"] = len(todo)
+        todo = stories_todo(self.store, self.settings, report.counts)
         self._progress_saved(report)
         self.progress.start("writing", len(todo))
         if todo:
@@ -193,112 +177,18 @@ class Pipeline:
 
         await asyncio.gather(*(one(item) for item in items))
 
-    # -- feeds -------------------------------------------------------------------------------
     async def _poll_feed(self, fetcher: Fetcher, feed: FeedRow, report: RunReport) -> None:
-        try:
-            result = await fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
-            if result.not_modified:
-                self.store.record_feed_not_modified(feed.url)
-                report.counts["feeds_not_modified"] += 1
-                return
-            parsed = parse_feed(result.body, url=result.final_url, content_type=result.content_type)
-        except (FetchError, FeedError) as exc:
-            self.store.record_feed_failed(feed.url, str(exc))
-            report.counts["feeds_failed"] += 1
-            return
-        except Exception as exc:
-            if self.fail_fast:
-                raise
-            self.store.record_feed_failed(feed.url, f"internal error: {type(exc).__name__}: {exc}")
-            report.counts["feeds_failed"] += 1
-            return
-        report.counts["entries_new"] += self.store.record_feed_ok(
-            feed.url,
-            title=parsed.title or None,
-            site_url=parsed.link,
-            etag=result.etag,
-            last_modified=result.last_modified,
-            entries=parsed.entries,
-            problems=parsed.problems,
-        )
-        report.counts["feeds_ok"] += 1
+        await poll_feed(self.store, fetcher, feed, report.counts, fail_fast=self.fail_fast)
 
-    # -- articles ----------------------------------------------------------------------------
     async def _ingest_entry(self, fetcher: Fetcher, entry: PendingEntry, report: RunReport) -> None:
-        status, reason, url = ItemStatus.FAILED, "", None
-        try:
-            if not entry.link:
-                raise ExtractError("feed entry has no link")
-            url = canonicalize_url(entry.link)
-            if self.store.known_article_url(url):
-                status, reason = ItemStatus.OK, ""
-            else:
-                article, raw = await self._fetch_article(fetcher, entry, url)
-                new = self.store.record_article(entry.id, *self._with_signature(article, raw))
-                report.counts["articles_" + article.status.value] += int(new)
-                return
-        except RobotsDisallowedError as exc:
-            status, reason = ItemStatus.SKIPPED, str(exc)
-        except NewsdeskError as exc:
-            reason = str(exc)
-        except Exception as exc:
-            if self.fail_fast:
-                raise
-            reason = f"internal error: {type(exc).__name__}: {exc}"
-        report.counts["entries_" + status.value] += 1
-        self.store.record_entry(entry.id, status, reason or None, url)
-
-    async def _fetch_article(
-        self, fetcher: Fetcher, entry: PendingEntry, url: str
-    ) -> tuple[Article, bytes]:
-        result = await fetcher.fetch(url, robots=True)
-        # Extraction is CPU work; a thread keeps the other downloads moving meanwhile.
-        extracted = await asyncio.to_thread(extract_article, result.body, result.final_url)
-        article = Article(
-            url=result.final_url,
-            canonical_url=extracted.canonical_url,
-            outlet=entry.outlet,
-            title=extracted.title or entry.title,
-            authors=extracted.authors,
-            published=best_time(as_utc(extracted.published), entry.published),
-            body=extracted.body,
-            lang=extracted.lang,
+        await ingest_entry(
+            self.store,
+            fetcher,
+            entry,
+            report.counts,
+            min_body_words=self.settings.min_body_words,
+            fail_fast=self.fail_fast,
         )
-        return self._classify(article, extracted.paywalled), result.body
-
-    def _classify(self, article: Article, paywalled: bool) -> Article:
-        """Paywalls and stubs are kept with their reason but never published."""
-        if paywalled:
-            reason = "the page shows only a teaser"
-        elif article.word_count < self.settings.min_body_words:
-            reason = f"stub page: only {article.word_count} words of body"
-        else:
-            return article
-        return replace(article, status=ItemStatus.PAYWALL, reason=reason)
-
-    @staticmethod
-    def _with_signature(article: Article, raw: bytes) -> tuple[Article, bytes, bytes | None]:
-        minhash = signature(article.body) if article.status is ItemStatus.OK else None
-        return article, raw, minhash
-
-    def _dedupe(self) -> int:
-        stored = self.store.articles()
-        items = [
-            DedupeItem(
-                s.article.canonical_url, s.article.content_hash, s.minhash, s.article.published
-            )
-            for s in stored
-            if s.minhash is not None
-        ]
-        groups = dedupe(items, self.settings.near_duplicate_threshold)
-        changed = {
-            s.article.canonical_url: groups[s.article.canonical_url]
-            for s in stored
-            if s.article.canonical_url in groups and s.text_group != groups[s.article.canonical_url]
-        }
-        if changed:
-            self.store.set_text_groups(changed)
-        return len(set(groups.values()))
 
 
 async def discover_feed(settings: Settings, url: str) -> FeedSource:
@@ -336,11 +226,21 @@ def open_store(settings: Settings) -> Store:
 
 
 def run_desk(
-    settings: Settings, *, progress: Progress | None = None, fail_fast: bool = False
+    settings: Settings,
+    *,
+    progress: Progress | None = None,
+    fail_fast: bool = False,
+    distributed: bool = False,
 ) -> RunReport:
     """Check the settings (ConfigError before anything is written), take the store's writer
-    lock (RunLockedError if another run holds it) and run every stage."""
+    lock (RunLockedError if another run holds it) and run every stage: here, or by the worker
+    fleet when `distributed` (pipeline/distributed.py)."""
     preflight(settings)
+    kind = Pipeline
+    if distributed:
+        from newsdesk.pipeline.distributed import DistributedPipeline  # Celery only when used
+
+        kind = DistributedPipeline
     with open_store(settings) as store:
         store.acquire_writer()
-        return Pipeline(settings, store, progress=progress, fail_fast=fail_fast).run()
+        return kind(settings, store, progress=progress, fail_fast=fail_fast).run()

@@ -13,6 +13,7 @@ is cheap next to the model and is redone.
 from __future__ import annotations
 
 import tempfile
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +22,9 @@ import numpy as np
 
 from newsdesk.models.embedding import Embedder
 from newsdesk.models.ner import EntityExtractor
+from newsdesk.models.registry import story_models
 from newsdesk.records import Story, content_hash
+from newsdesk.settings import Settings
 from newsdesk.store import Store, StoredArticle
 from newsdesk.stories.articles import cluster_articles, lead_text
 from newsdesk.stories.jsonl import ClusterRecord, record_article
@@ -57,6 +60,18 @@ def cluster_stories(
     stories = state.story_records(now)
     store.save_stories(stories)
     return stories
+
+
+def cluster_step(
+    store: Store, settings: Settings, models: tuple[Embedder, EntityExtractor] | None = None
+) -> Counter[str]:
+    """The run's clustering with the settings' models (made here unless given); returns the
+    story counts."""
+    stories = cluster_stories(store, *(models or story_models(settings)))
+    return Counter(
+        stories=len(stories),
+        stories_corroborated=sum(s.outlet_count >= settings.min_outlets for s in stories),
+    )
 
 
 def cluster_records_in_store(

@@ -300,6 +300,38 @@ def voice_payload(checked: CheckedRewrite) -> VoicePayload:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class VoiceOutcome:
+    """One voice of a story: its payload when published, else a note on why not."""
+
+    key: str
+    payload: dict[str, Any] | None = None
+    note: str = ""
+
+
+def write_voice(
+    sources: Sequence[Article],
+    key: str,
+    model: TextModel | None,
+    judge: TextModel | None,
+    *,
+    now: datetime,
+    annotate: Annotate = spacy_entities,
+    embedder: SupportsEmbed | None = None,
+) -> VoiceOutcome:
+    """One voice of a story, checked: published, held back or not written (never raises for
+    the voice's own failure)."""
+    try:
+        checked = restyle_checked(
+            sources, key, model, judge, now=now, annotate=annotate, embedder=embedder
+        )
+    except NewsdeskError as exc:
+        return VoiceOutcome(key, note=f"voice {key}: not written: {exc}")
+    if checked.published:
+        return VoiceOutcome(key, payload=voice_payload(checked).model_dump(mode="json"))
+    return VoiceOutcome(key, note=f"voice {key}: held back: {'; '.join(checked.reasons)}")
+
+
 def write_voices(
     sources: Sequence[Article],
     voices: Sequence[str],
@@ -308,22 +340,11 @@ def write_voices(
     *,
     now: datetime,
     embedder: SupportsEmbed | None = None,
-) -> tuple[dict[str, dict[str, Any]], list[str]]:
-    """The published voices of a story (key -> payload) and notes on those held back. A voice
-    that fails is left out; it never holds the story back."""
-    published: dict[str, dict[str, Any]] = {}
-    notes: list[str] = []
+) -> list[VoiceOutcome]:
+    """Every voice of a story, in order. A voice that fails is left out of what is published;
+    it never holds the story back."""
     annotate = remembering(spacy_entities)  # the sources are tagged once for all voices
-    for key in voices:
-        try:
-            checked = restyle_checked(
-                sources, key, model, judge, now=now, annotate=annotate, embedder=embedder
-            )
-        except NewsdeskError as exc:
-            notes.append(f"voice {key}: not written: {exc}")
-            continue
-        if checked.published:
-            published[key] = voice_payload(checked).model_dump(mode="json")
-        else:
-            notes.append(f"voice {key}: held back: {'; '.join(checked.reasons)}")
-    return published, notes
+    return [
+        write_voice(sources, key, model, judge, now=now, annotate=annotate, embedder=embedder)
+        for key in voices
+    ]

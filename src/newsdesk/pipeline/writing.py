@@ -14,7 +14,6 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
 
 from newsdesk.formats.house import render_house
 from newsdesk.formats.payload import (
@@ -25,8 +24,9 @@ from newsdesk.formats.payload import (
     StoryPayload,
 )
 from newsdesk.models.text import TextModel
-from newsdesk.pipeline.voices import write_voices
+from newsdesk.pipeline.voices import VoiceOutcome, write_voices
 from newsdesk.records import Article, HouseArticle, Story, StoryVersion
+from newsdesk.settings import Settings
 from newsdesk.store import Store
 from newsdesk.text import split_sentences
 from newsdesk.verify import (
@@ -60,6 +60,21 @@ def stories_to_write(store: Store, min_outlets: int) -> list[tuple[Story, list[A
             continue
         todo.append((story, sources))
     todo.sort(key=lambda item: _newest_first(item[0]))
+    return todo
+
+
+def stories_todo(
+    store: Store, settings: Settings, counts: Counter[str]
+) -> list[tuple[Story, list[Article]]]:
+    """What this run writes: `stories_to_write`, capped by `max_stories_per_run` (the rest are
+    written by the next run); the numbers go into `counts`."""
+    todo = stories_to_write(store, settings.min_outlets)
+    cap = settings.max_stories_per_run
+    if cap and len(todo) > cap:
+        # Most-covered first (stories_to_write's order); the rest are written next run.
+        counts["stories_deferred"] = len(todo) - cap
+        todo = todo[:cap]
+    counts["stories_to_write"] = len(todo)
     return todo
 
 
@@ -100,9 +115,7 @@ def _payload(
     verification: Verification,
     draft: Draft,
     changes: Sequence[Change],
-    voices: tuple[dict[str, Any], list[str]] | None = None,
 ) -> str:
-    told, voice_notes = voices or ({}, [])
     sentences_of = [split_sentences(a.body) for a in sources]
     payload = StoryPayload(
         title=article.title,
@@ -134,30 +147,28 @@ def _payload(
             )
             for s in verification.sentences
         ),
-        voices=told,
         writer=draft.writer,
         repairs=tuple(
             RepairPayload(original=c.original, replacement=c.replacement, reason=c.reason)
             for c in changes
         ),
-        notes=(*draft.notes, *voice_notes),
+        notes=draft.notes,
         timings={step.step: round(step.seconds, 2) for step in draft.steps},
         tokens={"prompt": draft.prompt_tokens, "completion": draft.completion_tokens},
     )
     return payload.to_json()
 
 
-def write_version(
-    story: Story,
+def draft_version(
+    story_id: str,
     sources: Sequence[Article],
     model: TextModel | None,
     judge: TextModel | None,
     *,
     now: datetime,
-    voices: Sequence[str] = (),
     embedder: SupportsEmbed | None = None,
 ) -> StoryVersion:
-    """The story's next version; `voices` (published ones only) are written next to it.
+    """The story's next version, written and checked, without its voices (`with_voices`).
     `embedder` lets verification recognise paraphrase (synonyms, citations by meaning)."""
     draft = write_story(sources, model, now=now)
     body, verification, changes = checked_body(sources, draft, model, judge, embedder)
@@ -172,14 +183,8 @@ def write_version(
         for s in verification.sentences
         if s.verdict is Verdict.UNSUPPORTED
     )
-    # A held-back version is never shown, so its voices would cost model time for nothing.
-    told = (
-        write_voices(sources, voices, model, judge, now=now, embedder=embedder)
-        if not reasons
-        else None
-    )
     return StoryVersion(
-        story_id=story.id,
+        story_id=story_id,
         version=0,  # numbered by the store
         created_at=now,
         published=not reasons,
@@ -187,8 +192,39 @@ def write_version(
         sources=tuple(a.canonical_url for a in sources),
         title=article.title,
         text=render_house(article),
-        payload=_payload(article, sources, verification, draft, changes, told),
+        payload=_payload(article, sources, verification, draft, changes),
     )
+
+
+def with_voices(version: StoryVersion, told: Sequence[VoiceOutcome]) -> StoryVersion:
+    """The version with its voices (in the order given) in its payload, and notes on the
+    voices held back."""
+    if not told:
+        return version
+    payload = StoryPayload.from_json(version.payload)
+    published = {t.key: t.payload for t in told if t.payload is not None}
+    notes = tuple(t.note for t in told if t.note)
+    payload = payload.model_copy(update={"voices": published, "notes": (*payload.notes, *notes)})
+    return replace(version, payload=payload.to_json())
+
+
+def write_version(
+    story: Story,
+    sources: Sequence[Article],
+    model: TextModel | None,
+    judge: TextModel | None,
+    *,
+    now: datetime,
+    voices: Sequence[str] = (),
+    embedder: SupportsEmbed | None = None,
+) -> StoryVersion:
+    """The story's next version; `voices` (published ones only) are written next to it."""
+    version = draft_version(story.id, sources, model, judge, now=now, embedder=embedder)
+    # A held-back version is never shown, so its voices would cost model time for nothing.
+    if not version.published:
+        return version
+    told = write_voices(sources, voices, model, judge, now=now, embedder=embedder)
+    return with_voices(version, told)
 
 
 def write_stories(

@@ -82,6 +82,11 @@ class Backend(ABC):
     def release_writer(self) -> None: ...
 
     @abstractmethod
+    def step_lock(self, name: str) -> AbstractContextManager[None]:
+        """Held while one step that must run alone runs (clustering, in any process); waits
+        for another holder. Released when the block ends or the process dies."""
+
+    @abstractmethod
     def close(self) -> None: ...
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import zlib
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -116,6 +116,11 @@ class Store(StoriesMixin):
     def release_writer(self) -> None:
         self.backend.release_writer()
 
+    def step_lock(self, name: str) -> AbstractContextManager[None]:
+        """`with store.step_lock("cluster"):` one process at a time runs the block, across
+        hosts on PostgreSQL (an advisory lock), on one host on SQLite (an flock)."""
+        return self.backend.step_lock(name)
+
     # -- feeds -------------------------------------------------------------------------------
     def upsert_feeds(self, sources: Sequence[FeedSource]) -> int:
         """Add feeds not known yet; returns how many were new."""
@@ -126,11 +131,14 @@ class Store(StoriesMixin):
                 [(s.url, s.title, s.category) for s in sources],
             )
 
-    def feeds(self) -> list[FeedRow]:
+    def feeds(self, url: str | None = None) -> list[FeedRow]:
+        """Every feed, or the one with this URL (none if unknown)."""
+        where, params = ("WHERE url = ? ", (url,)) if url is not None else ("", ())
         with self.connection() as db:
             rows = db.rows(
                 "SELECT url, title, category, etag, last_modified, last_fetched, last_status, "
-                "last_error, problems, error_count, entry_count FROM feeds ORDER BY url"
+                f"last_error, problems, error_count, entry_count FROM feeds {where}ORDER BY url",
+                params,
             )
         return [
             FeedRow(
@@ -266,15 +274,24 @@ class Store(StoriesMixin):
             return added == 1
 
     # -- articles ----------------------------------------------------------------------------
-    def articles(self, status: ItemStatus | None = ItemStatus.OK) -> list[StoredArticle]:
+    def articles(
+        self, status: ItemStatus | None = ItemStatus.OK, urls: Sequence[str] | None = None
+    ) -> list[StoredArticle]:
+        """Stored articles (of one status; with these canonical URLs), oldest first."""
         query = (
             "SELECT id, url, canonical_url, outlet, title, authors, published, body, lang, "
             "status, reason, content_hash, minhash, text_group FROM articles"
         )
+        where: list[str] = []
         params: tuple[Any, ...] = ()
         if status is not None:
-            query += " WHERE status = ?"
+            where.append("status = ?")
             params = (status.value,)
+        if urls is not None:
+            where.append(f"canonical_url IN ({','.join('?' * len(urls)) or 'NULL'})")
+            params = (*params, *urls)
+        if where:
+            query += " WHERE " + " AND ".join(where)
         with self.connection() as db:
             rows = db.rows(query + " ORDER BY published NULLS FIRST, canonical_url", params)
         return [

@@ -31,6 +31,7 @@ from newsdesk.store.backend import Backend, Connection, Dialect, Row, shown_loca
 LOCK_CLASS = 0x6E657773
 WRITER_LOCK = 0x64657368
 SCHEMA_LOCK = 1
+STEP_LOCKS = {"cluster": 2}  # steps that run alone (Store.step_lock), keyed "news", n
 CONNECT_TIMEOUT = 10  # seconds to reach the server when the store opens
 POOL_SIZE = 8  # connections per Store at most; the pool keeps one open
 APPLICATION = "newsdesk"
@@ -118,6 +119,8 @@ class PostgresBackend(Backend):
             min_size=1,
             max_size=max(pool_size, 1),
             kwargs={"autocommit": True, "application_name": APPLICATION},
+            # A server restart leaves dead connections in the pool: test each before use.
+            check=ConnectionPool.check_connection,
             open=False,
             name=f"newsdesk {self.shown}",
         )
@@ -191,6 +194,29 @@ class PostgresBackend(Backend):
         if self._lock is not None:
             lock, self._lock = self._lock, None
             lock.close()  # ending the session releases its advisory locks
+
+    @contextmanager
+    def step_lock(self, name: str) -> Iterator[None]:
+        """A session advisory lock on a connection of its own: the server releases it when
+        that connection ends, so a killed worker never leaves it held."""
+        key = STEP_LOCKS[name]
+        try:
+            conn = psycopg.connect(
+                self.url,
+                autocommit=True,
+                connect_timeout=CONNECT_TIMEOUT,
+                application_name=f"{APPLICATION} {name} pid {os.getpid()}"[:63],
+            )
+        except psycopg.Error as exc:
+            raise _error(exc, self.where) from exc
+        try:
+            try:
+                conn.execute(f"SELECT pg_advisory_lock({LOCK_CLASS}, {key})")
+            except psycopg.Error as exc:
+                raise _error(exc, self.where) from exc
+            yield
+        finally:
+            conn.close()  # ending the session releases the lock
 
     def close(self) -> None:
         self.release_writer()

@@ -118,6 +118,15 @@ class SqliteBackend(Backend):
             self._lock_file.close()
             self._lock_file = None
 
+    @contextmanager
+    def step_lock(self, name: str) -> Iterator[None]:
+        with open(self.path.with_suffix(f".{name}.lock"), "a+", encoding="utf-8") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # the kernel drops it with the process
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
     def close(self) -> None:
         self.release_writer()
         self.db.close()

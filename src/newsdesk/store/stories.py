@@ -152,15 +152,19 @@ class StoriesMixin:
         )
 
     # -- written versions ------------------------------------------------------------------
-    def save_version(self, version: StoryVersion) -> StoryVersion:
-        """Store a new version numbered after the latest; returns it with its number."""
+    def save_version(self, version: StoryVersion, *, once: bool = False) -> StoryVersion | None:
+        """Store a new version numbered after the latest; returns it with its number. `once`:
+        not when the latest version has the same sources (None then), so a write delivered
+        twice is saved once."""
         with self.transaction() as db:
             row = db.one(
-                "SELECT COALESCE(MAX(version), 0) FROM story_versions WHERE story_id = ?",
+                "SELECT version, sources FROM story_versions WHERE story_id = ? "
+                "ORDER BY version DESC LIMIT 1",
                 (version.story_id,),
             )
-            assert row is not None
-            numbered = replace(version, version=int(row[0]) + 1)
+            if once and row is not None and set(json.loads(row[1])) == set(version.sources):
+                return None
+            numbered = replace(version, version=int(row[0]) + 1 if row else 1)
             db.run(
                 "INSERT INTO story_versions (story_id, version, created_at, status, reasons, "
                 "sources, title, text, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
