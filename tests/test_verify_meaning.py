@@ -174,3 +174,39 @@ def test_a_record_or_a_first_the_sources_do_not_claim_is_flagged() -> None:
     assert "extremes" not in fired(
         "The director said it was the port's largest rise, at 2.1%.", record
     )
+
+
+def test_a_quote_speaker_is_not_the_owner_in_the_next_clause() -> None:
+    """'X called the vote "..." and said Y's party ...': X speaks, not Y."""
+    body = (
+        'Opposition leader Mara Ilves called the vote "the least fair in years".\n\n'
+        "President Tomas Berg won 52% of the vote, officials said."
+    )
+    text = (
+        'Mara Ilves called the vote "the least fair in years" and said Berg\'s party had used '
+        "the state against her."
+    )
+    assert "quotes" not in fired(text, body)
+
+
+def test_a_platform_after_the_speaker_is_not_the_speaker() -> None:
+    body = 'President Ana Ruiz wrote on X that she looked forward "to working together".'
+    text = 'President Ana Ruiz wrote on Twitter that she looked forward "to working together".'
+    assert not any(p.startswith("quotes") for p in problems(text, body))
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        (
+            "Turks voted in large numbers, the election board said.",
+            "Turnout in Turkey was 84%, the election board said.",
+        ),
+        (
+            "Yevgen Marko, the head of the Kestrel militia, halted the march.",
+            "Kestrel militia leader Yevgen Marko halted the march on Saturday.",
+        ),
+    ],
+)
+def test_demonyms_and_title_synonyms_pass(text: str, body: str) -> None:
+    assert {p.split(":")[0] for p in problems(text, body)} <= {"support"}

@@ -143,8 +143,10 @@ _SPEECH = (
     r"|declared|noted|explained|explains|announced|claimed|claims|replied|urged|urges)"
 )
 _SPEAKS_AFTER = re.compile(rf"(?:,[^,“”\"]{{1,60}},)?\s+(?:\w+ly\s+|also\s+)?{_SPEECH}\b")
+# "said X", "according to X"; not "wrote on Twitter" (a place or medium, not a speaker).
 _SPEAKS_BEFORE = re.compile(
     r"\b(?:said|says|added|adds|wrote|writes|asked|according\s+to)\s+"
+    r"(?!(?:on|in|at|to|from|via|during|after|before|through)\b)"
     r"(?:[\w'’,\s-]|\b(?:Dr|Mr|Mrs|Ms|Prof|Gen|Col|Capt|Lt|Sgt|St)\.){0,60}$"
 )
 # A speech verb outside the quote, and the word before it: "the court found", "it said".
@@ -155,6 +157,8 @@ _PERSON_PRONOUNS = frozenset({"he", "she"})
 def _speaks(text: str, mention: Mention) -> bool:
     """Is this mention the one speaking ("Petrak called Halas '...'": Petrak, not Halas)?"""
     start, end, _ = mention
+    if re.match(r"['’]s\b", text[end : end + 3]):
+        return False  # "said Erdogan's party had ...": the owner of a subject, not a speaker
     before = text[max(0, start - 80) : start]
     return bool(_SPEAKS_AFTER.match(text, end) or _SPEAKS_BEFORE.search(before))
 
@@ -179,12 +183,20 @@ def _own_attribution(
     return any(m.group(1).lower() not in _PERSON_PRONOUNS for m in _ATTRIBUTION.finditer(words))
 
 
+# Words that may stand between an organisation and its spokesperson's name.
+_TITLE_WORDS = re.compile(
+    r"(?:\s+|[A-Z][\w'’.-]*|spokes\w*|press|secretary|officer|chief|executive|director"
+    r"|president|minister|head|manager|official|representative|of|the|and|for)*"
+)
+
+
 def _named_after(text: str, best: Mention, speaking: Sequence[Mention]) -> Mention:
     """'said PSPC spokesperson Michele LaRose': the name that ends the attribution, not the
-    organisation (tagged a person by the small model) in the title before it."""
+    organisation (tagged a person by the small model) in the title before it. Only title
+    words may stand between ("Biden wrote on Twitter" names no spokesperson)."""
     for mention in sorted(speaking):
         between = text[best[1] : mention[0]]
-        if mention[0] >= best[1] and len(between) <= 40 and re.fullmatch(r"[\w\s'’-]*", between):
+        if mention[0] >= best[1] and len(between) <= 40 and _TITLE_WORDS.fullmatch(between):
             best = mention
     return best
 

@@ -27,9 +27,11 @@ _QUOTED = re.compile(r"\"[^\"]*\"")
 # -- hedges and negations ----------------------------------------------------------------------
 
 # A hedge makes a statement possible, reported or expected rather than a fact.
-# Case-sensitive for "may" ("May's jobs report" is the month); the rest in any case.
+# Case-sensitive for "may" ("May's jobs report" is the month); the rest in any case. "Could"
+# after "before/until they" is what someone was able to do, not a hedge ("before they could
+# pull her body from the ruins").
 _HEDGE = re.compile(
-    r"\b(?:may|(?i:might|could|possibly|probably|likely|unlikely|reportedly|allegedly"
+    r"\b(?:may|(?i:might|(?<!before\s)(?<!until\s)(?<!they\s)(?<!we\s)could|possibly|probably|likely|unlikely|reportedly|allegedly"
     r"|apparently|suspected|believed\s+to|thought\s+to|appears?\s+to|appeared\s+to"
     r"|seems?\s+to|seemed\s+to|expected\s+to|unconfirmed|unclear|potentially|perhaps"
     r"|suggests?\s+that|plans?\s+to|planned\s+to|proposed|proposes?|possible|should"

@@ -149,6 +149,8 @@ _SYNONYMS = {
     "councilor": "councillor",
     "advisor": "adviser",
     "premier": "prime",
+    "head": "leader",
+    "boss": "leader",
 }
 _FORMER = frozenset({"former", "ex"})
 _NEUTRAL = frozenset(
