@@ -178,18 +178,31 @@ def _unclosed_quote(title: str) -> bool:
 
 
 _FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
+_JOINTS = frozenset({"and", "but", "while", "which", "who", "as", "after", "when"})
 _CONTINUES = frozenset({"and", "but", "or", "while", "which", "who", "whose", "where", "as"})
+
+
+# A statement opens with its subject: a noun, a name, a number, a determiner or an adjective.
+_SUBJECT_START = frozenset({"DT", "NN", "NNS", "NNP", "NNPS", "CD", "JJ", "JJS", "PRP$", "PDT"})
 
 
 def _has_finite_verb(clause: str) -> bool:
     """Does the clause say something happened ("Silicon Valley Bank was closed"), or is it a
-    fragment ("In the largest U.S. bank failure since 2008", "Head of the Wagner Group")?"""
-    return any(t.tag in _FINITE for t in pos_tags([clause])[0])
+    fragment ("In the largest U.S. bank failure since 2008", "Head of the Wagner Group",
+    "took off from a launchpad": no subject)?"""
+    tokens = pos_tags([clause])[0]
+    if not tokens or tokens[0].tag not in _SUBJECT_START:
+        return False
+    verb = next((i for i, t in enumerate(tokens) if t.tag in _FINITE), None)
+    # The subject has a noun: not "22 are being handed over" (22 of what?).
+    return verb is not None and any(t.tag.startswith("NN") for t in tokens[:verb])
 
 
 def _first_statement(sentence: str) -> str | None:
     """The sentence's first clause that is a statement, not a fragment before it."""
     plain = sentence.replace("\u201c", "").replace("\u201d", "")
+    # "the rugged, unexplored south pole": a comma between adjectives ends no clause.
+    plain = re.sub(r"\b(\w+), (?=(?:un)?\w+ed\b|\w+(?:al|ous|ic|ive|ful)\b)", r"\1 ", plain)
     for clause in _CLAUSE_END.split(plain)[:3]:
         words_ = clause.split()
         if not words_ or words_[0].lower() in _CONTINUES:
@@ -211,10 +224,12 @@ def _title_from(sentence: str) -> str | None:
     tokens = clause.split()
     if len(tokens) > MAX_TITLE_WORDS:
         cuts = [i for i in range(MIN_TITLE_WORDS, MAX_TITLE_WORDS + 1) if tokens[i] in _CUT_BEFORE]
-        # The shortest cut that keeps the verb: "Silicon Valley Bank was closed Friday", not
-        # "... Friday and its approximately $175 billion".
+        # Cut where a clause ends ("Silicon Valley Bank was closed Friday", not "... Friday
+        # and its approximately $175 billion"), else at the longest cut that keeps the verb.
         whole = [i for i in cuts if _has_finite_verb(" ".join(tokens[:i]))]
-        tokens = tokens[: (whole or cuts or [MAX_TITLE_WORDS])[0 if whole else -1]]
+        joints = [i for i in whole if tokens[i] in _JOINTS]
+        cut = joints[0] if joints else whole[-1] if whole else cuts[-1] if cuts else None
+        tokens = tokens[:cut] if cut is not None else tokens[:MAX_TITLE_WORDS]
     if len(tokens) < MIN_TITLE_WORDS or not _has_finite_verb(" ".join(tokens)):
         return None  # the verb was cut off with the end of a long clause
     return title_case(" ".join(tokens).rstrip(",;:"))
