@@ -1,0 +1,136 @@
+"""How much of a published article is other outlets' copy? (issue 18's measure)
+
+    .venv/bin/python bench/originality.py                      # eval/events dev + the demo
+    .venv/bin/python bench/originality.py --writer embedded    # the model writer (slow)
+    .venv/bin/python bench/originality.py --set events --part blind
+
+Each story is written as `newsdesk run` writes it (write, verify, repair). For every published
+sentence, with the words inside quotation marks left out (a quote is meant to be verbatim),
+the longest run of words it shares with any one source article is found. Two shares:
+
+- sentences at least 80% one copied run (issue 18's target: at most 10%);
+- sentences with any copied run of 8 words or more (target: at most 25%).
+
+Sentences with fewer than 6 words outside quotes are not counted (a quote and its "she said").
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from newsdesk.cli.write import read_sources
+from newsdesk.demo.world import load_world, story_articles
+from newsdesk.models.embedding import MiniLMEmbedder
+from newsdesk.models.registry import text_model
+from newsdesk.pipeline.writing import checked_body
+from newsdesk.records import Article
+from newsdesk.settings import load_settings
+from newsdesk.text import split_sentences
+from newsdesk.writing.house import write_story
+
+ROOT = Path(__file__).resolve().parent.parent
+MOSTLY = 0.8
+LONG_RUN = 8
+MIN_WORDS = 6
+_QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]")
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)?")
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.replace("’", "'").lower())
+
+
+def longest_run(sentence: list[str], source: list[str]) -> int:
+    """Longest run of consecutive words of `sentence` found, in order, in `source`."""
+    best = 0
+    previous = [0] * (len(source) + 1)
+    for word in sentence:
+        current = [0] * (len(source) + 1)
+        for j, theirs in enumerate(source, start=1):
+            if word == theirs:
+                current[j] = previous[j - 1] + 1
+                best = max(best, current[j])
+        previous = current
+    return best
+
+
+@dataclass(slots=True)
+class StoryScore:
+    name: str
+    sentences: int
+    mostly_copied: int
+    long_run: int
+    seconds: float
+
+
+def score_story(
+    name: str, sources: Sequence[Article], writer: str, embedder: MiniLMEmbedder
+) -> StoryScore:
+    settings = load_settings(cli_overrides={"writer": writer})
+    model = text_model(settings.writer, settings)
+    started = time.perf_counter()
+    draft = write_story(sources, model, now=datetime.now(UTC))
+    body, _, _ = checked_body(sources, draft, model, model, embedder)
+    seconds = time.perf_counter() - started
+    bodies = [words(a.body) for a in sources]
+    counted = mostly = long = 0
+    for sentence in split_sentences(body):
+        own = words(_QUOTED.sub(" ", sentence))
+        if len(own) < MIN_WORDS:
+            continue
+        run = max(longest_run(own, b) for b in bodies)
+        counted += 1
+        mostly += run >= MOSTLY * len(own)
+        long += run >= LONG_RUN
+    return StoryScore(name, counted, mostly, long, seconds)
+
+
+def stories(kind: str, part: str) -> list[tuple[str, list[Article]]]:
+    if kind == "events":
+        paths = sorted((ROOT / "eval" / "events" / part).glob("*.json"))
+        return [(p.stem, read_sources(p)) for p in paths]
+    world = load_world()
+    found = [(s.id, story_articles(s.id, world)) for s in world.stories]
+    return [(name, articles) for name, articles in found if articles]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", choices=["events", "demo", "both"], default="both")
+    parser.add_argument("--part", default="dev", help="eval/events part (dev or blind)")
+    parser.add_argument("--writer", default="extractive", choices=["extractive", "embedded"])
+    args = parser.parse_args(argv)
+    embedder = MiniLMEmbedder()
+    kinds = ["events", "demo"] if args.set == "both" else [args.set]
+    for kind in kinds:
+        scores = [score_story(n, a, args.writer, embedder) for n, a in stories(kind, args.part)]
+        title = f"eval/events/{args.part}" if kind == "events" else "the demo world"
+        print(f"\n== {title}, writer {args.writer}")
+        print(f"  {'story':<36}{'sentences':>10}{'>=80% copied':>14}{'8-word run':>12}{'s':>7}")
+        for s in scores:
+            print(
+                f"  {s.name[:35]:<36}{s.sentences:>10}{s.mostly_copied:>14}{s.long_run:>12}"
+                f"{s.seconds:>7.1f}"
+            )
+        n = sum(s.sentences for s in scores)
+        if not n:
+            print("  no sentences")
+            continue
+        mostly = sum(s.mostly_copied for s in scores)
+        long = sum(s.long_run for s in scores)
+        print(
+            f"  {len(scores)} stories, {n} sentences: {mostly / n:.0%} at least 80% one copied run,"
+            f" {long / n:.0%} with a copied run of {LONG_RUN}+ words (quotations aside)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
