@@ -2,11 +2,12 @@
 
 A sentence can use only its sources' words and still say something they do not: a hedge
 dropped ("may have been started deliberately" -> "was started deliberately"), a negation turned
-around ("did not ask for help" -> "asked for help"), two facts linked by a cause or a sequence
-no source gives ("... after the fall", "because rates rose, inflation fell"), a statement given
-to another speaker, or one invented detail tacked onto a supported sentence ("..., most of them
-students"). Each check here compares the sentence with the source sentences it cites (with the
-sentence before each) and flags only what those sentences clearly do not say.
+around ("did not ask for help" -> "asked for help"), two facts linked by a cause no source
+gives ("because rates rose, inflation fell"), a statement given to another speaker, one
+invented detail tacked onto a supported sentence ("..., most of them students"), or a record
+or a first no source claims. Each check here compares the sentence with the source sentences
+it cites (with the sentence before each) and flags only what those sentences clearly do not
+say.
 
 These are vetoes, not the definition of support: a sentence none of them flags may still be
 unsupported, which is the judge's question (judge.py).
@@ -15,7 +16,7 @@ unsupported, which is the judge's question (judge.py).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from newsdesk.verify.checks.evidence import Evidence, Located
 from newsdesk.verify.checks.normal import content_stems, plain
@@ -31,8 +32,8 @@ _QUOTED = re.compile(r"\"[^\"]*\"")
 # after "before/until they" is what someone was able to do, not a hedge ("before they could
 # pull her body from the ruins").
 _HEDGE = re.compile(
-    r"\b(?:may|(?i:might|(?<!before\s)(?<!until\s)(?<!they\s)(?<!we\s)could|possibly|probably|likely|unlikely|reportedly|allegedly"
-    r"|apparently|suspected|believed\s+to|thought\s+to|appears?\s+to|appeared\s+to"
+    r"\b(?:may|(?i:might|(?<!before\s)(?<!until\s)(?<!they\s)(?<!we\s)could|possibly"
+    r"|probably|likely|unlikely|reportedly|allegedly|apparently|suspected|believed\s+to|thought\s+to|appears?\s+to|appeared\s+to"
     r"|seems?\s+to|seemed\s+to|expected\s+to|unconfirmed|unclear|potentially|perhaps"
     r"|suggests?\s+that|plans?\s+to|planned\s+to|proposed|proposes?|possible|should"
     r"|expects?|expecting|expected|target(?:s|ing|ed)?|aim(?:s|ing)?))\b"
@@ -61,10 +62,6 @@ _MODAL = re.compile(r"\b(?:can|will|would|must|has\s+to|have\s+to|had\s+to|need\
 def _bare(text: str) -> str:
     """The sentence outside its quotes (the quote check compares those word for word)."""
     return _QUOTED.sub(" ", plain(text))
-
-
-def _share(stems: set[str], other: Iterable[str]) -> float:
-    return len(stems & set(other)) / len(stems) if stems else 0.0
 
 
 # Where a sentence's parts meet: a detail is usually added after a comma or a conjunction.
