@@ -17,7 +17,6 @@ Sentences with fewer than 6 words outside quotes are not counted (a quote and it
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 from collections.abc import Sequence
@@ -34,31 +33,12 @@ from newsdesk.records import Article
 from newsdesk.settings import load_settings
 from newsdesk.text import split_sentences
 from newsdesk.writing.house import write_story
+from newsdesk.writing.originality import copying, words
 
 ROOT = Path(__file__).resolve().parent.parent
 MOSTLY = 0.8
 LONG_RUN = 8
 MIN_WORDS = 6
-_QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]")
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)?")
-
-
-def words(text: str) -> list[str]:
-    return _WORD.findall(text.replace("’", "'").lower())
-
-
-def longest_run(sentence: list[str], source: list[str]) -> int:
-    """Longest run of consecutive words of `sentence` found, in order, in `source`."""
-    best = 0
-    previous = [0] * (len(source) + 1)
-    for word in sentence:
-        current = [0] * (len(source) + 1)
-        for j, theirs in enumerate(source, start=1):
-            if word == theirs:
-                current[j] = previous[j - 1] + 1
-                best = max(best, current[j])
-        previous = current
-    return best
 
 
 @dataclass(slots=True)
@@ -82,13 +62,12 @@ def score_story(
     bodies = [words(a.body) for a in sources]
     counted = mostly = long = 0
     for sentence in split_sentences(body):
-        own = words(_QUOTED.sub(" ", sentence))
-        if len(own) < MIN_WORDS:
+        copied = copying(sentence, bodies)
+        if copied.words < MIN_WORDS:
             continue
-        run = max(longest_run(own, b) for b in bodies)
         counted += 1
-        mostly += run >= MOSTLY * len(own)
-        long += run >= LONG_RUN
+        mostly += copied.copied >= MOSTLY * copied.words
+        long += copied.copied >= LONG_RUN
     return StoryScore(name, counted, mostly, long, seconds)
 
 

@@ -38,6 +38,10 @@ class SentencePayload(_Payload):
     verdict: Literal["supported", "unsupported", "contradicted"] = "supported"
     problems: tuple[str, ...] = ()
     citations: tuple[CitationPayload, ...] = ()
+    # Originality (writing/originality.py): the sentence's words outside quotation marks, and
+    # the longest run of them one source has in the same order. None in older versions.
+    words: int | None = None
+    copied_words: int | None = None
 
 
 class RelatedPayload(_Payload):

@@ -41,6 +41,7 @@ from newsdesk.verify import (
 from newsdesk.verify.checks.documents import SourceDoc
 from newsdesk.writing.drafts import Draft
 from newsdesk.writing.house import write_story
+from newsdesk.writing.originality import copying, words
 
 MIN_PARAGRAPHS = 4  # the house format: 4-5 paragraphs
 
@@ -116,6 +117,8 @@ def _payload(
     draft: Draft,
     changes: Sequence[Change],
 ) -> str:
+    source_words = [words(a.body) for a in sources]
+    copies = [copying(s.text, source_words) for s in verification.sentences]
     sentences_of = [split_sentences(a.body) for a in sources]
     payload = StoryPayload(
         title=article.title,
@@ -135,6 +138,8 @@ def _payload(
                 text=s.text,
                 verdict=s.verdict.value,
                 problems=tuple(str(p) for p in s.problems),
+                words=copies[n].words,
+                copied_words=copies[n].copied,
                 citations=tuple(
                     CitationPayload(
                         url=sources[c.article].canonical_url,
@@ -145,7 +150,7 @@ def _payload(
                     if c.sentence < len(sentences_of[c.article])
                 ),
             )
-            for s in verification.sentences
+            for n, s in enumerate(verification.sentences)
         ),
         writer=draft.writer,
         repairs=tuple(
