@@ -77,10 +77,6 @@ class Alignment:
     cited: tuple[Located, ...]
     scores: tuple[float, ...]
     coverage: float  # share of the sentence's content stems found in the cited sentences
-    # The same share counting only the words themselves, not close synonyms: with a judge to
-    # rescue paraphrase, filler is still settled on the words ("closely monitoring the
-    # situation" finds a synonym for a word or two in any source).
-    lexical: float = 1.0
 
 
 def _lexical(stems: set[str], candidates: Sequence[Located]) -> NDArray[np.float64]:
@@ -146,11 +142,9 @@ def align_sentence(
     ]
     cited = tuple(candidates[i] for i in chosen)
     covered = set().union(*(c.stems for c in cited[:2])) if cited else set()
-    exact = len(stems & covered)
-    found = exact + _soft_covered(text, stems - covered, cited[:2], words)
+    found = len(stems & covered) + _soft_covered(text, stems - covered, cited[:2], words)
     coverage = found / len(stems) if stems else 1.0
-    lexical = exact / len(stems) if stems else 1.0
-    return Alignment(cited, tuple(float(scores[i]) for i in chosen), coverage, lexical)
+    return Alignment(cited, tuple(float(scores[i]) for i in chosen), coverage)
 
 
 # "X said the government would close the mine": the action a sentence says someone will take
@@ -217,14 +211,10 @@ def unattributed_speaker(text: str, alignment: Alignment, evidence: Evidence) ->
     return None if content_stems(who) & shown else who
 
 
-def check_support(
-    alignment: Alignment, minimum: float = MIN_COVERAGE, *, lexical: bool = False
-) -> list[Problem]:
-    """Filler: a sentence whose words are mostly absent from its best source sentences
-    (`lexical`: the words themselves, without synonyms)."""
-    coverage = alignment.lexical if lexical else alignment.coverage
-    if coverage >= minimum:
+def check_support(alignment: Alignment, minimum: float = MIN_COVERAGE) -> list[Problem]:
+    """Filler: a sentence whose words are mostly absent from its best source sentences."""
+    if alignment.coverage >= minimum:
         return []
-    share = round(100 * coverage)
+    share = round(100 * alignment.coverage)
     message = f"only {share}% of its words are in the closest source sentences"
     return [Problem("support", Verdict.UNSUPPORTED, message)]
