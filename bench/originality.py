@@ -85,11 +85,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--set", choices=["events", "demo", "both"], default="both")
     parser.add_argument("--part", default="dev", help="eval/events part (dev or blind)")
     parser.add_argument("--writer", default="extractive", choices=["extractive", "embedded"])
+    parser.add_argument("--story", help="only stories whose name contains this")
     args = parser.parse_args(argv)
     embedder = MiniLMEmbedder()
     kinds = ["events", "demo"] if args.set == "both" else [args.set]
     for kind in kinds:
-        scores = [score_story(n, a, args.writer, embedder) for n, a in stories(kind, args.part)]
+        chosen = [(n, a) for n, a in stories(kind, args.part) if not args.story or args.story in n]
+        scores = [score_story(n, a, args.writer, embedder) for n, a in chosen]
         title = f"eval/events/{args.part}" if kind == "events" else "the demo world"
         print(f"\n== {title}, writer {args.writer}")
         print(f"  {'story':<36}{'sentences':>10}{'>=80% copied':>14}{'8-word run':>12}{'s':>7}")
