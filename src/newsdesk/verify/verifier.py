@@ -94,7 +94,7 @@ def _checks(
         *check_titles(sentence, evidence),
         *check_support(alignment, MIN_COVERAGE_JUDGED if judged else MIN_COVERAGE),
         *check_stance(text, evidence),
-        *check_links(text, alignment, evidence),
+        *check_links(text, evidence),
         *check_attribution(text, alignment, evidence),
         *check_details(text, alignment, evidence, words),
         *check_extremes(text, alignment, evidence),

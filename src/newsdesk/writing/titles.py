@@ -9,7 +9,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from newsdesk.models.tagger import pos_tags
+from newsdesk.models.tagger import Token, pos_tags
 from newsdesk.text import stem, words
 from newsdesk.writing.drafts import Fact
 from newsdesk.writing.rules import (
@@ -186,11 +186,14 @@ _CONTINUES = frozenset({"and", "but", "or", "while", "which", "who", "whose", "w
 _SUBJECT_START = frozenset({"DT", "NN", "NNS", "NNP", "NNPS", "CD", "JJ", "JJS", "PRP$", "PDT"})
 
 
-def _has_finite_verb(clause: str) -> bool:
-    """Does the clause say something happened ("Silicon Valley Bank was closed"), or is it a
+def _statements(clauses: Sequence[str]) -> list[bool]:
+    """Does each clause say something happened ("Silicon Valley Bank was closed"), or is it a
     fragment ("In the largest U.S. bank failure since 2008", "Head of the Wagner Group",
-    "took off from a launchpad": no subject)?"""
-    tokens = pos_tags([clause])[0]
+    "took off from a launchpad": no subject)? Tagged in one batch."""
+    return [_is_statement(tokens) for tokens in pos_tags(clauses)]
+
+
+def _is_statement(tokens: Sequence[Token]) -> bool:
     if not tokens or tokens[0].tag not in _SUBJECT_START:
         return False
     verb = next((i for i, t in enumerate(tokens) if t.tag in _FINITE), None)
@@ -203,13 +206,13 @@ def _first_statement(sentence: str) -> str | None:
     plain = sentence.replace("\u201c", "").replace("\u201d", "")
     # "the rugged, unexplored south pole": a comma between adjectives ends no clause.
     plain = re.sub(r"\b(\w+), (?=(?:un)?\w+ed\b|\w+(?:al|ous|ic|ive|ful)\b)", r"\1 ", plain)
-    for clause in _CLAUSE_END.split(plain)[:3]:
-        words_ = clause.split()
-        if not words_ or words_[0].lower() in _CONTINUES:
-            continue  # "and four crew ... crashed": the subject is in the clause before
-        if len(words_) >= MIN_TITLE_WORDS - 1 and _has_finite_verb(clause):
-            return clause
-    return None
+    # "and four crew ... crashed": the subject is in the clause before.
+    clauses = [
+        c
+        for c in _CLAUSE_END.split(plain)[:3]
+        if len(c.split()) >= MIN_TITLE_WORDS - 1 and c.split()[0].lower() not in _CONTINUES
+    ]
+    return next((c for c, ok in zip(clauses, _statements(clauses), strict=True) if ok), None)
 
 
 def _title_from(sentence: str) -> str | None:
@@ -226,11 +229,12 @@ def _title_from(sentence: str) -> str | None:
         cuts = [i for i in range(MIN_TITLE_WORDS, MAX_TITLE_WORDS + 1) if tokens[i] in _CUT_BEFORE]
         # Cut where a clause ends ("Silicon Valley Bank was closed Friday", not "... Friday
         # and its approximately $175 billion"), else at the longest cut that keeps the verb.
-        whole = [i for i in cuts if _has_finite_verb(" ".join(tokens[:i]))]
+        kept = _statements([" ".join(tokens[:i]) for i in cuts])
+        whole = [i for i, ok in zip(cuts, kept, strict=True) if ok]
         joints = [i for i in whole if tokens[i] in _JOINTS]
         cut = joints[0] if joints else whole[-1] if whole else cuts[-1] if cuts else None
         tokens = tokens[:cut] if cut is not None else tokens[:MAX_TITLE_WORDS]
-    if len(tokens) < MIN_TITLE_WORDS or not _has_finite_verb(" ".join(tokens)):
+    if len(tokens) < MIN_TITLE_WORDS or not _statements([" ".join(tokens)])[0]:
         return None  # the verb was cut off with the end of a long clause
     return title_case(" ".join(tokens).rstrip(",;:"))
 

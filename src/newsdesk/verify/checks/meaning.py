@@ -208,48 +208,32 @@ _STRICT_CAUSE = re.compile(
 )
 
 
-def _halves(text: str, match: re.Match[str]) -> tuple[set[str], set[str]]:
-    before, after = text[: match.start()], text[match.end() :]
-    return content_stems(before), content_stems(after)
-
-
-def _joined_in(
-    left: set[str],
-    right: set[str],
-    pattern: re.Pattern[str],
-    sources: Sequence[Located],
-    evidence: Evidence,
-) -> bool:
-    """Does one source sentence (with the one before it) hold a link of this kind and words
-    of both sides of the sentence's link?"""
-    for located in sources:
+def _joined_in(left: set[str], right: set[str], evidence: Evidence) -> bool:
+    """Does one source sentence (with the one before it) hold a causal link and words of both
+    sides of the sentence's link?"""
+    for located in evidence.sentences:
         context = evidence.in_context(located)
         stems = content_stems(context)
-        if pattern.search(_bare(context)) and left & stems and right & stems:
+        if _CAUSE.search(_bare(context)) and left & stems and right & stems:
             return True
     return False
 
 
-def check_links(sentence: str, alignment: Alignment, evidence: Evidence) -> list[Problem]:
-    """A cause or a sequence ("because", "led to", "after", "before") joining two facts: some
-    source sentence must join them too, with a link of the same kind."""
+def check_links(sentence: str, evidence: Evidence) -> list[Problem]:
+    """A cause ("because", "led to") joining two facts: some source sentence must join them
+    too, with a causal link of its own. A sequence ("after", "before") is not checked:
+    measured on eval/truth, most of those a draft writes are time phrases ("rose 1.2% after
+    the announcement"), not links of facts."""
     mine = _bare(sentence)
-    problems = []
-    # A sequence ("after", "before") is not checked: measured on eval/truth, most of those a
-    # draft writes are time phrases ("rose 1.2% after the announcement"), not links of facts.
-    for strict, loose, kind in ((_STRICT_CAUSE, _CAUSE, "cause"),):
-        match = strict.search(mine)
-        if match is None:
-            continue
-        left, right = _halves(mine, match)
-        if not left or not right:
-            continue
-        if _joined_in(left, right, loose, evidence.sentences, evidence):
-            continue
-        word = " ".join(match.group(0).lower().split())
-        message = f"no source links the two facts by '{word}' (a {kind} the sources do not give)"
-        problems.append(Problem("links", Verdict.UNSUPPORTED, message))
-    return problems
+    match = _STRICT_CAUSE.search(mine)
+    if match is None:
+        return []
+    left, right = content_stems(mine[: match.start()]), content_stems(mine[match.end() :])
+    if not left or not right or _joined_in(left, right, evidence):
+        return []
+    word = " ".join(match.group(0).lower().split())
+    message = f"no source links the two facts by '{word}' (a cause the sources do not give)"
+    return [Problem("links", Verdict.UNSUPPORTED, message)]
 
 
 # -- who said it -------------------------------------------------------------------------------
@@ -333,6 +317,10 @@ def check_details(
         stems = content_stems(part)
         if len(stems) < _DETAIL_WORDS or stems & shown or _FIGURE.search(part):
             continue
+        # Every word of three letters or more counts here, function words too: a part that
+        # shares even "over" or "was" with the cited sentences is let through. Measured: with
+        # meaningful words only, real_dev's false alarms rose from 4 to 6 of 65 for no more
+        # errors caught, so the check stays this narrow.
         part_words = [w for w in re.findall(r"[a-z]+", part.lower()) if len(w) > 2]
         if words.close(part_words, sorted(shown_words)):
             continue
