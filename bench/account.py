@@ -109,7 +109,10 @@ def score_event(path: Path, writer: str, embedder: MiniLMEmbedder) -> tuple[Scor
     model = text_model(settings.writer, settings)
     sources = read_sources(path)
     started = time.perf_counter()
-    draft = write_story(sources, model, now=datetime.now(UTC))
+    try:
+        draft = write_story(sources, model, now=datetime.now(UTC), embedder=embedder)
+    except TypeError:  # a checkout from before the account took an embedder (for "before")
+        draft = write_story(sources, model, now=datetime.now(UTC))
     try:
         body, _, _ = checked_body(sources, draft, model, model, embedder)
     except TypeError:  # a checkout from before verification took an embedder (for "before")

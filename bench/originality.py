@@ -56,7 +56,7 @@ def score_story(
     settings = load_settings(cli_overrides={"writer": writer})
     model = text_model(settings.writer, settings)
     started = time.perf_counter()
-    draft = write_story(sources, model, now=datetime.now(UTC))
+    draft = write_story(sources, model, now=datetime.now(UTC), embedder=embedder)
     body, _, _ = checked_body(sources, draft, model, model, embedder)
     seconds = time.perf_counter() - started
     bodies = [words(a.body) for a in sources]

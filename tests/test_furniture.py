@@ -29,6 +29,8 @@ from newsdesk.writing.titles import choose_category, extractive_title
         ("(This is a breaking news story. It will be updated.)", "notice"),
         ("Related: How the port grew in ten years", "notice"),
         ("Live Updates", "notice"),
+        # a teaser standfirst pointing at what follows
+        ("Crowds in Velna cheered the launch all night. Here's what they said!", "notice"),
         # ordinary reporting stays
         ("The bridge over the Velna river collapsed on Monday, officials said.", None),
         ('"We heard a crack, then nothing," said Ana Ruiz, who lives nearby.', None),

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 
 from newsdesk.cli.common import fail, reported_errors, settings_from
 from newsdesk.formats.house import render_house
-from newsdesk.models.registry import WRITER_KINDS, check_model_server, text_model
+from newsdesk.models.registry import WRITER_KINDS, check_model_server, story_models, text_model
 from newsdesk.records import Article, as_utc
 from newsdesk.writing.house import write_story
 
@@ -142,5 +142,6 @@ def compose_command(
         if settings.writer == "openai":
             check_model_server(settings)  # one clear error, not a silent extractive fallback
         model = text_model(settings.writer, settings)
-        draft = write_story(sources, model, now=datetime.now(UTC))
+        embedder = story_models(settings)[0]
+        draft = write_story(sources, model, now=datetime.now(UTC), embedder=embedder)
     print(render_house(draft.article))

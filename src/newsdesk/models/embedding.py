@@ -37,6 +37,12 @@ MINILM_NAME = "all-MiniLM-L6-v2-onnx-int8"
 MINILM_MAX_TOKENS = 256
 
 
+class SupportsEmbed(Protocol):
+    """What a user of embeddings needs: texts in, one row per text out."""
+
+    def embed(self, texts: Sequence[str]) -> NDArray[Any]: ...
+
+
 class Embedder(Protocol):
     """Texts in, one L2-normalised float32 row per text out (shape: len(texts) x dim)."""
 

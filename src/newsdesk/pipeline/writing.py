@@ -175,7 +175,7 @@ def draft_version(
 ) -> StoryVersion:
     """The story's next version, written and checked, without its voices (`with_voices`).
     `embedder` lets verification recognise paraphrase (synonyms, citations by meaning)."""
-    draft = write_story(sources, model, now=now)
+    draft = write_story(sources, model, now=now, embedder=embedder)
     body, verification, changes = checked_body(sources, draft, model, judge, embedder)
     paragraphs = tuple(p for p in body.split("\n\n") if p.strip())
     article = replace(draft.article, paragraphs=paragraphs)

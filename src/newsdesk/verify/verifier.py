@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from newsdesk.models.embedding import SupportsEmbed
 from newsdesk.models.text import TextModel
 from newsdesk.verify.checks.documents import Annotate, Document, Passage, SourceDoc
 from newsdesk.verify.checks.entities import spacy_entities
@@ -30,7 +31,6 @@ from newsdesk.verify.checks.support import (
     MIN_COVERAGE_JUDGED,
     Alignment,
     EmbeddedWords,
-    SupportsEmbed,
     WordMatch,
     align_sentence,
     check_support,

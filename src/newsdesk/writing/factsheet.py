@@ -8,11 +8,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+import numpy as np
+
+from newsdesk.models.embedding import SupportsEmbed
 from newsdesk.records import Article, ItemStatus, as_utc
 from newsdesk.text import split_sentences, words
+from newsdesk.writing.account import (
+    GROWING,
+    Figure,
+    Told,
+    about_another_time,
+    figures_in,
+    settle,
+    stale,
+    tells_settled,
+)
 from newsdesk.writing.drafts import Fact, SourceRef, fact_runs
 from newsdesk.writing.furniture import furniture, openings, strip_lead
 from newsdesk.writing.rules import (
@@ -31,6 +44,9 @@ SYNDICATION_CONTAINMENT = 0.8  # share of the shorter body's shingles found in t
 MIN_FACT_WORDS = 280  # below this the body would be under 250 words after rewording
 MIN_NOVELTY = 0.35  # a fact must add this share of words the sheet does not have yet
 REDUNDANT = 0.5  # Dice overlap of content stems above which two sentences say the same
+# Cosine of MiniLM sentence embeddings above which two outlets' sentences tell the same claim
+# (the bench's "told twice" reads 0.8; paraphrases of one claim measured 0.72-0.9).
+SAME_CLAIM = 0.72
 
 _QUOTE = re.compile(r"[\"“”]")
 _PRONOUN_START = re.compile(
@@ -50,6 +66,10 @@ _BOILERPLATE = re.compile(
     |donations?\s+can|all\s+rights\s+reserved|copyright|this\s+article\s+(?:was|first)
     |originally\s+published|additional\s+reporting\s+by)\b
     """
+)
+_ATTRIBUTED = re.compile(
+    r"\b(?:said|says|according\s+to|told|reported|announced|confirmed|estimated|put\s+the)\b",
+    re.IGNORECASE,
 )
 _SPEECH = re.compile(r"said|says|told|added|according|asked|stated|wrote", re.IGNORECASE)
 INSTRUCTION = "reads like an instruction to an AI"
@@ -186,6 +206,9 @@ class _Candidate:
     position: float
     stems: frozenset[str]
     numbers: frozenset[str]
+    figures: tuple[Figure, ...] = ()
+    settled: frozenset[str] = frozenset()  # kinds of count whose settled value it gives
+    row: int = -1  # its embedding in _Reading.vectors, -1 without an embedder
 
 
 def has_named_speaker(sentence: str) -> bool:
@@ -224,6 +247,7 @@ class _Reading:
     clean: list[str]  # every sentence that is not an instruction to an AI
     injected: list[str]  # those that are
     dropped: list[str]  # why, for the notes
+    vectors: np.ndarray | None = None  # unit-length embeddings of the candidates, by row
 
 
 def _candidates(sources: Sequence[Article], pick: SourcePick) -> _Reading:
@@ -248,9 +272,53 @@ def _candidates(sources: Sequence[Article], pick: SourcePick) -> _Reading:
                 ref = SourceRef(group.lead, j)
                 numbers = frozenset(numbers_in(sentence))
                 reading.candidates.append(
-                    _Candidate(sentence, g, ref, position, stem_set(sentence), numbers)
+                    _Candidate(
+                        sentence,
+                        g,
+                        ref,
+                        position,
+                        stem_set(sentence),
+                        numbers,
+                        figures_in(sentence),
+                    )
                 )
     return reading
+
+
+def _reconcile(sources: Sequence[Article], reading: _Reading) -> None:
+    """Settle each kind of count across outlets (account.settle) and leave out the sentences
+    that give only another value of it: an older toll, a lesser-told magnitude."""
+    told = [
+        Told(
+            sources[c.ref.article].outlet,
+            as_utc(sources[c.ref.article].published) if sources[c.ref.article].published else None,
+            c.ref.sentence,
+            c.figures,
+            about_another_time(c.text),
+        )
+        for c in reading.candidates
+    ]
+    settled = settle(told)
+    kept = []
+    for c in reading.candidates:
+        if stale(c.figures, settled):
+            outlet = sources[c.ref.article].outlet
+            reading.dropped.append(
+                f"{outlet}, sentence {c.ref.sentence}: a figure other outlets have updated or "
+                "do not give"
+            )
+            continue
+        kept.append(replace(c, settled=tells_settled(c.figures, settled)))
+    reading.candidates = kept
+
+
+def _embed(reading: _Reading, embedder: SupportsEmbed | None) -> None:
+    if embedder is None or not reading.candidates:
+        return
+    rows = np.asarray(embedder.embed([c.text for c in reading.candidates]), dtype=np.float32)
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    reading.vectors = rows / np.where(norms == 0, 1, norms)
+    reading.candidates = [replace(c, row=i) for i, c in enumerate(reading.candidates)]
 
 
 def _subject(candidates: list[_Candidate]) -> str | None:
@@ -263,23 +331,50 @@ def _subject(candidates: list[_Candidate]) -> str | None:
     return max(outlets_using, key=lambda w: len(outlets_using[w]), default=None)
 
 
-def _score(
-    c: _Candidate, others: dict[int, list[frozenset[str]]], n_groups: int, subject: str | None
-) -> float:
-    """Centrality across outlets first; then lead position, numbers, quotes and names."""
-    agreement = sum(
-        max((dice(c.stems, s) for s in stems), default=0.0)
-        for g, stems in others.items()
-        if g != c.group
-    )
-    centrality = agreement / (n_groups - 1) if n_groups > 1 else 0.0
+def _centrality(candidates: list[_Candidate], vectors: np.ndarray | None) -> list[float]:
+    """How much of each sentence the other outlets also tell: the mean, over the other
+    outlets, of the closest of their sentences (embedding cosine, or stem overlap without an
+    embedder)."""
+    groups = sorted({c.group for c in candidates})
+    if len(groups) < 2:
+        return [0.0] * len(candidates)
+    if vectors is not None:
+        sims = vectors @ vectors.T
+        members = {g: np.array([c.row for c in candidates if c.group == g]) for g in groups}
+        return [
+            sum(float(sims[c.row, members[g]].max()) for g in groups if g != c.group)
+            / (len(groups) - 1)
+            for c in candidates
+        ]
+    stems: dict[int, list[frozenset[str]]] = {}
+    for c in candidates:
+        stems.setdefault(c.group, []).append(c.stems)
+    return [
+        sum(
+            max((dice(c.stems, s) for s in group), default=0.0)
+            for g, group in stems.items()
+            if g != c.group
+        )
+        / (len(groups) - 1)
+        for c in candidates
+    ]
+
+
+def _score(c: _Candidate, centrality: float, subject: str | None) -> float:
+    """Centrality across outlets first; then lead position, numbers, quotes and names; a
+    sentence giving a settled growing count (the toll as it stands) is the news as it
+    stands, and a settled count is best told with who gives it."""
     lead = 1 / (1 + c.ref.sentence)
     numbers = min(len(c.numbers), 3) / 3
     quote = 1.0 if _QUOTE.search(c.text) else 0.0
     tokens = words(c.text)
     names = min(sum(1 for w in tokens[1:] if w[0].isupper()), 4) / 4
     about = 0.3 if subject in tokens else 0.0
+    current = 0.5 if c.settled & GROWING else 0.0
+    # A disputed or changing figure is told with who gives it ("..., the ministry said").
+    attributed = 0.4 if c.settled and _ATTRIBUTED.search(outside_quotes(c.text)) else 0.0
     score = 2.0 * centrality + lead + 0.5 * numbers + 0.4 * quote + 0.5 * names + about
+    score += current + attributed
     # A sentence opening with "He" or "This" leans on the one before it, which we may not use.
     leans_back = _PRONOUN_START.match(c.text) or _LEANS_BACK.search(c.text)
     return score * (0.5 if leans_back else 1.0)
@@ -308,17 +403,25 @@ def _also_in(
 
 
 def build_fact_sheet(
-    sources: Sequence[Article], pick: SourcePick, *, max_words: int = FACT_SHEET_WORDS
+    sources: Sequence[Article],
+    pick: SourcePick,
+    *,
+    max_words: int = FACT_SHEET_WORDS,
+    embedder: SupportsEmbed | None = None,
 ) -> FactSheet:
-    """The best distinct source sentences, at most `max_words` in all, best first."""
+    """The best distinct source sentences, at most `max_words` in all, best first; each
+    count told once, as it stands (account.py). `embedder` lets outlets' paraphrases of one
+    claim count as one (centrality and repeats by meaning, not only by shared words)."""
     reading = _candidates(sources, pick)
+    _reconcile(sources, reading)
+    _embed(reading, embedder)
     candidates = reading.candidates
-    others: dict[int, list[frozenset[str]]] = {}
-    for c in candidates:
-        others.setdefault(c.group, []).append(c.stems)
     subject = _subject(candidates)
-    scored = [(_score(c, others, len(pick.groups), subject), c) for c in candidates]
-    chosen = _select(scored, max_words)
+    centrality = _centrality(candidates, reading.vectors)
+    scored = [
+        (_score(c, central, subject), c) for c, central in zip(candidates, centrality, strict=True)
+    ]
+    chosen = _select(scored, max_words, reading.vectors)
     headlines = [
         sources[i].title for g in pick.groups for i in g.members if sources[i].title.strip()
     ]
@@ -360,14 +463,14 @@ _PASSES = (
 
 
 def _select(
-    scored: list[tuple[float, _Candidate]], max_words: int
+    scored: list[tuple[float, _Candidate]], max_words: int, vectors: np.ndarray | None = None
 ) -> list[tuple[float, _Candidate]]:
     """Greedy pick by score times novelty (the share of a sentence's words not yet covered),
     so five outlets' versions of the same opening line do not crowd out the rest."""
     top = max((score for score, _ in scored), default=0.0)
     chosen: list[tuple[float, _Candidate]] = []
     for rules in _PASSES:
-        while (best := _next_best(scored, chosen, max_words, rules, top)) is not None:
+        while (best := _next_best(scored, chosen, max_words, rules, top, vectors)) is not None:
             chosen.append(best)
         if sum(len(c.text.split()) for _, c in chosen) >= MIN_FACT_WORDS:
             break
@@ -380,6 +483,7 @@ def _next_best(
     max_words: int,
     rules: _Pass,
     top: float,
+    vectors: np.ndarray | None = None,
 ) -> tuple[float, _Candidate] | None:
     room = max_words - sum(len(c.text.split()) for _, c in chosen)
     quotes = sum(1 for _, c in chosen if _QUOTE.search(c.text))
@@ -391,7 +495,7 @@ def _next_best(
             continue
         if any(c is k for _, k in chosen) or (_QUOTE.search(c.text) and quotes >= rules.quotes):
             continue
-        if any(_redundant(c, k, strict=rules.strict) for _, k in chosen):
+        if any(_redundant(c, k, strict=rules.strict, vectors=vectors) for _, k in chosen):
             continue
         novelty = len(c.stems - covered) / len(c.stems)
         if novelty >= rules.novelty and score * novelty > best_value:
@@ -399,11 +503,22 @@ def _next_best(
     return best
 
 
-def _redundant(a: _Candidate, b: _Candidate, *, strict: bool) -> bool:
-    """Same fact: high overlap, one sentence mostly inside the other, or (strict) the same
-    numbers told again in other words."""
+def _redundant(
+    a: _Candidate, b: _Candidate, *, strict: bool, vectors: np.ndarray | None = None
+) -> bool:
+    """Same fact: the same settled count, the same claim in other words (embeddings), high
+    overlap, one sentence mostly inside the other, or (strict) the same numbers told again in
+    other words."""
     if not a.stems or not b.stems:
         return False
+    if a.settled & b.settled:
+        return True
+    if (
+        vectors is not None
+        and min(a.row, b.row) >= 0
+        and float(vectors[a.row] @ vectors[b.row]) >= SAME_CLAIM
+    ):
+        return True
     overlap = dice(a.stems, b.stems)
     contained = len(a.stems & b.stems) / min(len(a.stems), len(b.stems))
     if not strict:
@@ -417,7 +532,8 @@ def _redundant(a: _Candidate, b: _Candidate, *, strict: bool) -> bool:
 
 def plan_paragraphs(facts: Sequence[Fact]) -> tuple[tuple[Fact, ...], ...]:
     """4 or 5 paragraphs: the lead (the best fact, plus the runner-up when it is near the top
-    of its article), then the rest in the order the sources tell them, in balanced chunks."""
+    of its article), then the rest in the order the sources tell them, in balanced chunks;
+    every speaker named in full before a sentence calls them by surname (`introduced`)."""
     if not facts:
         return ()
     total_words = sum(f.word_count for f in facts)
@@ -426,8 +542,54 @@ def plan_paragraphs(facts: Sequence[Fact]) -> tuple[tuple[Fact, ...], ...]:
     # The runner-up joins the lead when it also opened its article (a second angle on the news).
     if len(facts) > wanted and facts[1].position < 0.3 and _fits_lead(lead, facts[1]):
         lead.append(facts[1])
-    rest = sorted(facts[len(lead) :], key=lambda f: (f.position, -f.score))
+    rest = introduced(lead, sorted(facts[len(lead) :], key=lambda f: (f.position, -f.score)))
     return (tuple(lead), *fact_runs(rest, wanted - 1))
+
+
+# A speaker's last word: "Jena said", "said Jena." (bare unless the text names them in full)
+_BARE_SPEAKER = re.compile(
+    r"(?<!\bof\s)(?<!\bin\s)(?<!\bat\s)\b(?P<a>[A-Z][a-z]+)\s+(?:said|says|told|added|noted|wrote|stated|insisted)\b"
+    r"|\b(?:said|says|told|added|noted|wrote)\s+(?P<b>[A-Z][a-z]+)\s*[.,]"
+)
+_NOT_NAMES = frozenset(
+    {"He", "She", "It", "They", "We", "I", "This", "That", "These", "Those", "The", "A", "An"}
+    | {"Officials", "Police", "Authorities"}
+)
+
+
+def _bare_speakers(text: str) -> set[str]:
+    found = {m.group("a") or m.group("b") for m in _BARE_SPEAKER.finditer(outside_quotes(text))}
+    return {name for name in found if name not in _NOT_NAMES}
+
+
+def _names_in_full(text: str, surname: str) -> bool:
+    """The text calls `surname` by a longer name ("Pradeep Jena", "Secretary Jena")."""
+    return re.search(rf"\b[A-Z][\w.-]*\s+{re.escape(surname)}\b", text) is not None
+
+
+def introduced(before: Sequence[Fact], facts: list[Fact]) -> list[Fact]:
+    """`facts` in order, but a fact whose speaker is called by surname alone comes after a
+    fact naming them in full: that fact moves up to just before it, and without one among
+    the facts it is left out (a reader would not know who "Jena" is)."""
+    out: list[Fact] = []
+    todo = list(facts)
+    while todo:
+        fact = todo.pop(0)
+        told = [*before, *out]
+        missing = [
+            name
+            for name in _bare_speakers(fact.text)
+            if not _names_in_full(fact.text, name)
+            and not any(_names_in_full(f.text, name) for f in told)
+        ]
+        if not missing:
+            out.append(fact)
+            continue
+        later = [f for f in todo if all(_names_in_full(f.text, name) for name in missing)]
+        if later:
+            todo.remove(later[0])
+            todo[:0] = [later[0], fact]
+    return out
 
 
 def _fits_lead(lead: list[Fact], fact: Fact) -> bool:

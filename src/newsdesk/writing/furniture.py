@@ -39,6 +39,7 @@ _NOTICE = re.compile(
     | \b(?:is\s+an?\s+[\w\s]{0,40}correspondent\s+for|follow\s+(?:her|him|them|us)\s+on)\b
     | ^(?:get\s+in\s+front\s+of|journalism\s+for\s+the\s+curious|here'?s\s+(?:a\s+look|what))
     | ^\#\w+
+    | \bhere['’]?s\s+(?:what|how|why|who)\s+(?:\w+\s+){0,3}\w+\s*[!.:]?$
     """
 )
 # Sentences in the outlet's own voice about its own reporting.

@@ -18,6 +18,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from newsdesk.errors import InvalidInputError, ModelError, WritingError
+from newsdesk.models.embedding import SupportsEmbed
 from newsdesk.models.text import Completion, Prompt, TextModel, complete_json
 from newsdesk.prompts import data_lines, prompt_template
 from newsdesk.records import Article, HouseArticle, RelatedArticle, as_utc
@@ -48,13 +49,20 @@ class Headline(BaseModel):
     category: Category
 
 
-def write_story(sources: Sequence[Article], model: TextModel | None, *, now: datetime) -> Draft:
-    """Write one article from a story's source articles; `model=None` writes extractively."""
+def write_story(
+    sources: Sequence[Article],
+    model: TextModel | None,
+    *,
+    now: datetime,
+    embedder: SupportsEmbed | None = None,
+) -> Draft:
+    """Write one article from a story's source articles; `model=None` writes extractively.
+    `embedder` lets the account tell one claim told in other words by several outlets once."""
     if not sources:
         raise InvalidInputError("write_story needs at least one source article")
     started = time.perf_counter()
     pick = pick_sources(sources)
-    sheet = build_fact_sheet(sources, pick)
+    sheet = build_fact_sheet(sources, pick, embedder=embedder)
     plan = plan_paragraphs(sheet.facts)
     if not plan:
         raise WritingError("the sources have no sentence a story can be written from")
@@ -63,7 +71,8 @@ def write_story(sources: Sequence[Article], model: TextModel | None, *, now: dat
     session.notes.extend(f"dropped from sources: {reason}" for reason in sheet.dropped)
     headlines = [sources[i].title for i in pick.related]
     paragraphs = _body(session, plan)
-    title, category = _headline(session, headlines, sheet.facts)
+    bodies = [sources[g.lead].body for g in pick.groups]
+    title, category = _headline(session, headlines, sheet.facts, bodies)
     article = HouseArticle(
         title=title,
         paragraphs=tuple(" ".join(line.text for line in lines) for lines in paragraphs),
@@ -232,11 +241,11 @@ def headline_prompt(headlines: Sequence[str], facts: Sequence[Fact]) -> Prompt:
 
 
 def _headline(
-    session: _Session, headlines: Sequence[str], facts: Sequence[Fact]
+    session: _Session, headlines: Sequence[str], facts: Sequence[Fact], bodies: Sequence[str]
 ) -> tuple[str, str]:
     proposal = session.headline(headline_prompt(headlines, facts))
     # The subject decides the category, not the model: the same with or without one.
-    category = choose_category([*headlines, *(f.text for f in facts)])
+    category = choose_category([*headlines, *(f.text for f in facts)], context=bodies)
     if proposal is not None:
         # Checked as the model wrote it: its capitals still tell names from words.
         title = " ".join(proposal.title.split()).rstrip(".")

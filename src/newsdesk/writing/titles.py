@@ -18,6 +18,7 @@ from newsdesk.writing.rules import (
     SourceWords,
     is_clickbait,
     near_identical,
+    stem_set,
     tag_words,
     title_case,
 )
@@ -102,18 +103,21 @@ COUNTRIES = frozenset(_COUNTRY_TEXT.split())
 _OWN_SUBJECT = ("Business", "Sports", "Science")
 
 
-def choose_category(texts: Sequence[str], *, home: str = "") -> str:
+def choose_category(texts: Sequence[str], *, home: str = "", context: Sequence[str] = ()) -> str:
     """The event's subject as a category, the same with or without a model: World for
     disasters, conflicts and foreign affairs in a country other than `home` (an
     international desk has none), unless central banks and markets, sport or science are what
     the texts are about; otherwise the category whose keywords the texts use most (the
-    default when none match)."""
+    default when none match). `context` (the sources' bodies) is read for the country only:
+    a train crash in Odisha is abroad because the articles say India, even when the
+    headlines and the chosen sentences do not."""
     counts = Counter(w.lower() for text in texts for w in words(text))
     scores = {
         name: sum(counts[w] for w in _CATEGORY_WORDS.get(name, "").split()) for name in CATEGORIES
     }
     abroad = sum(counts[w] for w in _ABROAD)
-    foreign = any(counts[c] for c in COUNTRIES if c != home.lower())
+    places = counts + Counter(w.lower() for text in context for w in words(text))
+    foreign = any(places[c] for c in COUNTRIES if c != home.lower())
     if foreign and abroad >= 2 and all(scores[n] < abroad for n in _OWN_SUBJECT):
         return "World"
     best = max(CATEGORIES, key=lambda name: scores[name])
@@ -193,7 +197,13 @@ def _statements(clauses: Sequence[str]) -> list[bool]:
     return [_is_statement(tokens) for tokens in pos_tags(clauses)]
 
 
+# "At least 2,012 people ...", "More than 200 passengers ...": a count's hedge before it.
+_HEDGES = frozenset({"at least", "more than", "less than", "fewer than", "up to"})
+
+
 def _is_statement(tokens: Sequence[Token]) -> bool:
+    if len(tokens) > 2 and f"{tokens[0].text} {tokens[1].text}".lower() in _HEDGES:
+        tokens = tokens[2:]
     if not tokens or tokens[0].tag not in _SUBJECT_START:
         return False
     verb = next((i for i, t in enumerate(tokens) if t.tag in _FINITE), None)
@@ -215,36 +225,75 @@ def _first_statement(sentence: str) -> str | None:
     return next((c for c, ok in zip(clauses, _statements(clauses), strict=True) if ok), None)
 
 
-def _title_from(sentence: str) -> str | None:
-    """The first clause of a sentence that says something happened, without attribution or
-    time, as a headline."""
+def _title_options(sentence: str) -> list[str]:
+    """Headlines from the first clause of a sentence that says something happened, without
+    attribution or time: the whole clause when it is short, else each cut that ends a phrase
+    and keeps the verb (where a clause ends first: "Silicon Valley Bank was closed Friday",
+    not "... Friday and its approximately $175 billion")."""
     if sentence.lstrip().startswith(('"', "“", "'", "‘")):
-        return None  # a quotation is not a neutral title
+        return []  # a quotation is not a neutral title
     statement = _first_statement(sentence)
     if statement is None:
-        return None
+        return []
     clause = _TRAILING_TIME.sub("", _ATTRIBUTION.sub("", statement)).strip(" .;:\"'")
     tokens = clause.split()
-    if len(tokens) > MAX_TITLE_WORDS:
+    if len(tokens) <= MAX_TITLE_WORDS:
+        options = [tokens] if len(tokens) >= MIN_TITLE_WORDS else []
+    else:
         cuts = [i for i in range(MIN_TITLE_WORDS, MAX_TITLE_WORDS + 1) if tokens[i] in _CUT_BEFORE]
-        # Cut where a clause ends ("Silicon Valley Bank was closed Friday", not "... Friday
-        # and its approximately $175 billion"), else at the longest cut that keeps the verb.
         kept = _statements([" ".join(tokens[:i]) for i in cuts])
         whole = [i for i, ok in zip(cuts, kept, strict=True) if ok]
         joints = [i for i in whole if tokens[i] in _JOINTS]
-        cut = joints[0] if joints else whole[-1] if whole else cuts[-1] if cuts else None
-        tokens = tokens[:cut] if cut is not None else tokens[:MAX_TITLE_WORDS]
-    if len(tokens) < MIN_TITLE_WORDS or not _statements([" ".join(tokens)])[0]:
-        return None  # the verb was cut off with the end of a long clause
-    return title_case(" ".join(tokens).rstrip(",;:"))
+        options = [tokens[:i] for i in dict.fromkeys([*joints, *reversed(whole)])]
+    if len(options) == 1 and not _statements([" ".join(options[0])])[0]:
+        return []  # the verb was cut off with the end of a long clause
+    texts = [" ".join(t).rstrip(",;:") for t in options]
+    return [title_case(t) for t, tags in zip(texts, pos_tags(texts), strict=True) if _ends(tags)]
+
+
+_OPEN_END = frozenset({"VB", "VBP", "VBZ", "IN", "DT", "TO", "CC", "PRP$", "POS", "WDT"})
+
+
+def _ends(tokens: Sequence[Token]) -> bool:
+    """A headline ends on a whole phrase: not on a preposition or article, nor on a verb that
+    wants its object ("A drone attack has left", but "The bank was closed" is whole)."""
+    if not tokens or tokens[-1].tag in _OPEN_END:
+        return False
+    perfect = len(tokens) > 1 and tokens[-2].text.lower() in {"has", "have", "had"}
+    return not (perfect and tokens[-1].tag == "VBN")
+
+
+def _title_from(sentence: str) -> str | None:
+    """The first headline `_title_options` finds, or None."""
+    options = _title_options(sentence)
+    return options[0] if options else None
+
+
+def _event_words(headlines: Sequence[str]) -> frozenset[str]:
+    """Stems of the content words at least two outlets' headlines share: what the story is
+    about as the outlets name it ("earthquake", "morocco", "toll")."""
+    counts: dict[str, int] = {}
+    for headline in dict.fromkeys(h.casefold() for h in headlines):
+        for word in stem_set(headline):
+            counts[word] = counts.get(word, 0) + 1
+    return frozenset(w for w, n in counts.items() if n >= 2)
 
 
 def extractive_title(facts: Sequence[Fact], headlines: Sequence[str], evidence: SourceWords) -> str:
-    """A title from the first clause of the best facts that is not a source's headline."""
-    for fact in facts[:6]:
-        title = _title_from(fact.text)
-        if title is not None and title_problem(title, headlines, evidence) is None:
-            return title
+    """A title from a clause of the best facts that is not a source's headline: the one that
+    names most of what the outlets' headlines name (the event, the place), the better fact
+    first on a tie."""
+    named = _event_words(headlines)
+    best: tuple[float, str] | None = None
+    for rank, fact in enumerate(facts[:6]):
+        for title in _title_options(fact.text):
+            if title_problem(title, headlines, evidence) is not None:
+                continue
+            value = len(stem_set(title) & named) - 0.5 * rank
+            if best is None or value > best[0]:
+                best = (value, title)
+    if best is not None:
+        return best[1]
     # Last resort: a fact's opening words, cut to a length no headline of it has.
     for fact in facts:
         for size in (MAX_TITLE_WORDS, MAX_TITLE_WORDS - 3):

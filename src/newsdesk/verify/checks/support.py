@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
+from newsdesk.models.embedding import SupportsEmbed
 from newsdesk.text import STOPWORDS, stem
 from newsdesk.verify.checks.evidence import Evidence, Located
 from newsdesk.verify.checks.normal import content_stems, plain
@@ -29,10 +30,6 @@ MIN_COVERAGE = 0.5
 # of its words in the closest two) goes to the judge instead. On eval/truth every planted
 # filler sentence is at or below 29%, and every correct sentence at or above 38%.
 MIN_COVERAGE_JUDGED = 0.35
-
-
-class SupportsEmbed(Protocol):
-    def embed(self, texts: Sequence[str]) -> NDArray[Any]: ...
 
 
 # Two words are close synonyms when their embeddings are at least this similar. Measured with

@@ -1,0 +1,256 @@
+"""The account of a story across outlets: the figures each outlet gives, which one stands.
+
+Outlets covering one event over a day give its figures at different moments and from
+different authorities: a death toll of 296 at dawn and 2,012 at night, 155 passengers from
+prosecutors and "more than 200" from the president. Printed side by side as facts they read as
+a contradiction. This module reads every figure of the story's candidate sentences, by what it
+counts (`kind`), and settles one value per kind:
+
+- counts that grow as a day goes on (dead, injured, missing, bodies, displaced): the newest
+  articles' value, the highest of them (articles are often dated to the day only, and a day
+  of one event has one toll that keeps rising);
+- other counts (magnitude, people aboard, foreigners among them, a city's population): the
+  value most outlets give, the newest on a tie; settled only when two outlets give the kind
+  (one article's own figures are its own business).
+
+A sentence giving another value of a settled kind, and not the settled one, is stale: the
+writer leaves it out, so the toll is told once, as it stands now. A sentence that gives both
+("revised to 275 from 288") stays: it reconciles them itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+# Kinds of counts that only grow while an event unfolds: the newest value stands.
+GROWING = frozenset({"dead", "injured", "missing", "bodies", "displaced"})
+# Two values within this share of each other are the same figure told loosely
+# ("more than 15,000" and "15,383").
+SAME_FIGURE = 0.05
+
+_WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "dozens": 24, "hundreds": 200, "thousands": 2000,
+}  # fmt: skip
+_NUM = (
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|"
+    + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
+    + r")(?:\s*(?P<scale>million|thousand))?"
+)
+_KIND_WORDS = {
+    "dead": r"killed|dead|died|deaths|fatalities|lives|perished",
+    "injured": r"injured|wounded|hurt|injuries",
+    "missing": r"missing|unaccounted",
+    "bodies": r"bodies",
+    "displaced": r"homeless|displaced|evacuated",
+}
+_KIND_OF = [(kind, re.compile(rf"^(?:{w})$", re.IGNORECASE)) for kind, w in _KIND_WORDS.items()]
+_ANY_KIND = "|".join(_KIND_WORDS.values())
+_HEDGE = r"(?:(?:at\s+least|more\s+than|over|nearly|almost|about|around|some|up\s+to)\s+)?"
+_FILLER = (
+    r"(?:people|persons|civilians|residents|others|children|adults|more|were|have|has|had"
+    r"|been|are|was|is|confirmed|reported|believed|feared|now|already|so\s+far|of\s+them"
+    r"|in\s+all|in\s+total)"
+)
+# "2,012 people were killed", "1,037 dead", "10,000 are missing"
+_AFTER = re.compile(rf"\b{_NUM}\s+(?:{_FILLER}\s+){{0,3}}(?P<kind>{_ANY_KIND})\b", re.IGNORECASE)
+# "killed at least 2,000", "injuring 40"
+_VERB_BEFORE = re.compile(
+    rf"\b(?P<kind>killed|killing|kills|injuring|wounding|injured|wounded)\s+{_HEDGE}{_NUM}\b",
+    re.IGNORECASE,
+)
+# "the death toll ... has risen to 632", "bringing the total to 15,383": no other number, in
+# figures or in words, between the toll and its value.
+_NO_NUMBER = r"(?:(?!\b(?:" + "|".join(_WORD_NUMBERS) + r")\b)[^.;:\d]){0,140}?"
+_TOLL_BEFORE = re.compile(
+    rf"\b(?P<kind>(?:death\s+)?toll|death\s+count|total|bodies\s+of)\b"
+    rf"(?:{_NO_NUMBER}\b(?:to|at|past|above|over|of|reached|surpassed|passed|exceeded"
+    rf"|topped|hit|is|was|stands|stood|least|than|nearly|almost|about|around|some))?"
+    rf"\s+{_NUM}",
+    re.IGNORECASE,
+)
+# "carrying 155 passengers", "72 people on board", "with more than 200 people"
+_CARRYING = re.compile(
+    rf"\b(?:carrying|carried|with)\s+{_HEDGE}{_NUM}\s+(?:people|passengers|persons)\b",
+    re.IGNORECASE,
+)
+_ABOARD = re.compile(
+    rf"\b{_NUM}\s+(?:(?:people|persons)\s+(?:on\s+board|aboard|onboard)|passengers)\b",
+    re.IGNORECASE,
+)
+_FOREIGNERS = re.compile(
+    rf"\b{_NUM}\s+(?:foreigners|foreign\s+(?:nationals|citizens|passengers|tourists))\b",
+    re.IGNORECASE,
+)
+_POPULATION = re.compile(
+    rf"\b(?:home\s+to|population\s+of|community\s+of|city\s+of|town\s+of)\s+{_HEDGE}{_NUM}"
+    rf"(?:\s+(?:people|residents|inhabitants))?",
+    re.IGNORECASE,
+)
+_MAGNITUDE = re.compile(
+    r"\bmagnitude(?:\s+of)?[\s-]+(?P<num>\d(?:\.\d)?)\b|\b(?P<num2>\d(?:\.\d)?)[\s-]*magnitude\b"
+    r"|\b(?P<num3>\d(?:\.\d)?)\s+(?:degrees\s+)?on\s+the\s+richter",
+    re.IGNORECASE,
+)
+# "35 kilometers northwest of the city of Herat", "40 km from Herat": a distance from a place
+_DISTANCE = re.compile(
+    rf"\b{_HEDGE}{_NUM}\s*(?:km|kilometres|kilometers|miles)\s+(?:[a-z-]+\s+){{0,2}}?"
+    r"(?:of|from)\s+(?:the\s+(?:city|town|capital)\s+of\s+)?(?P<place>[A-Z][\w-]+)",
+)
+_PLAIN_KINDS = (
+    (_CARRYING, "aboard"),
+    (_ABOARD, "aboard"),
+    (_FOREIGNERS, "foreigners"),
+    (_POPULATION, "population"),
+)
+_NOT_A_COUNT = re.compile(r"^(?:19|20)\d\d$")  # a year
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One count a sentence gives: what it counts and the value."""
+
+    kind: str
+    value: float
+
+
+def _value(num: str, scale: str | None) -> float | None:
+    text = num.lower().replace(",", "")
+    if text in _WORD_NUMBERS:
+        value = float(_WORD_NUMBERS[text])
+    else:
+        try:
+            value = float(text)
+        except ValueError:
+            return None
+    if scale:
+        value *= 1_000_000 if scale.lower() == "million" else 1_000
+    return value
+
+
+def _kind(word: str) -> str:
+    word = " ".join(word.lower().split())
+    if "toll" in word or word in {"killed", "killing", "kills", "death count"}:
+        return "dead"
+    if word in {"injuring", "wounding", "injured", "wounded"}:
+        return "injured"
+    if word.startswith("bodies"):
+        return "bodies"
+    for kind, pattern in _KIND_OF:
+        if pattern.match(word):
+            return kind
+    return "dead"
+
+
+def figures_in(sentence: str) -> tuple[Figure, ...]:
+    """The counts a sentence gives: death tolls, injured, missing, bodies, people displaced or
+    aboard, an earthquake's magnitude. A year or a bare number counts nothing."""
+    found: dict[tuple[str, float], None] = {}
+    matches = sorted(
+        (m for pattern in (_AFTER, _VERB_BEFORE, _TOLL_BEFORE) for m in pattern.finditer(sentence)),
+        key=lambda m: m.start("num"),
+    )
+    last = ""
+    for m in matches:
+        if _NOT_A_COUNT.match(m.group("num")) and not m.group("scale"):
+            continue
+        value = _value(m.group("num"), m.group("scale"))
+        word = m.group("kind").lower()
+        # "a total of" counts whatever the sentence counted before it, if anything
+        kind = last if word == "total" else _kind(word)
+        if value is not None and kind:
+            found[(kind, value)] = None
+            last = kind
+    for pattern, kind in _PLAIN_KINDS:
+        for m in pattern.finditer(sentence):
+            value = _value(m.group("num"), m.group("scale"))
+            if value is not None and not _NOT_A_COUNT.match(m.group("num")):
+                found[(kind, value)] = None
+    for m in _DISTANCE.finditer(sentence):
+        value = _value(m.group("num"), m.group("scale"))
+        if value is not None:
+            found[(f"distance from {m.group('place')}", value)] = None
+    for m in _MAGNITUDE.finditer(sentence):
+        num = m.group("num") or m.group("num2") or m.group("num3")
+        value = _value(num, None)
+        if value is not None and 2 <= value <= 10:
+            found[("magnitude", value)] = None
+    return tuple(Figure(kind, value) for kind, value in found)
+
+
+def same_figure(a: float, b: float) -> bool:
+    return a == b or abs(a - b) <= SAME_FIGURE * max(a, b)
+
+
+@dataclass(frozen=True, slots=True)
+class Told:
+    """Where a sentence stands: its outlet, its article's time (None when undated), its
+    place in the article (0 = first sentence) and its figures."""
+
+    outlet: str
+    published: datetime | None
+    position: int
+    figures: tuple[Figure, ...]
+    background: bool = False  # about another time ("in 2015 ... killed 8,800"): not settling
+
+
+_ANOTHER_TIME = re.compile(r"\b(?:in|since|of|during)\s+(?:(?:early|late|mid)\s+)?(?:19|20)\d\d\b")
+
+
+def about_another_time(sentence: str) -> bool:
+    """A sentence set in a named year ("In 2011, a magnitude 9.0 quake ..."): background."""
+    return bool(_ANOTHER_TIME.search(sentence))
+
+
+def _when(published: datetime | None) -> float:
+    """A time to compare: undated is older than anything dated."""
+    return published.timestamp() if published is not None else float("-inf")
+
+
+def settle(told: Sequence[Told]) -> dict[str, float]:
+    """One value per kind of count: the newest articles' highest value for a growing count,
+    the value most outlets give for the others (the newest on a tie). Background sentences
+    (another year's disaster) settle nothing."""
+    settled: dict[str, float] = {}
+    current = [t for t in told if not t.background]
+    kinds = {f.kind for t in current for f in t.figures}
+    for kind in sorted(kinds):
+        giving = [(t, f.value) for t in current for f in t.figures if f.kind == kind]
+        if kind in GROWING:
+            dated = [(t, v) for t, v in giving if t.published is not None]
+            pool = dated or giving
+            newest = max(pool, key=lambda tv: (_when(tv[0].published), tv[1]))
+            settled[kind] = newest[1]
+        elif len({t.outlet.casefold() for t, _ in giving}) > 1:  # outlets differ, or agree
+            outlets: dict[float, set[str]] = {}
+            latest: dict[float, float] = {}
+            for t, v in giving:
+                outlets.setdefault(v, set()).add(t.outlet.casefold())
+                latest[v] = max(latest.get(v, _when(None)), _when(t.published))
+            settled[kind] = max(  # the higher value on a full tie: the same in any order
+                outlets, key=lambda v: (len(outlets[v]), latest[v], v)
+            )
+    return settled
+
+
+def stale(figures: Iterable[Figure], settled: dict[str, float]) -> bool:
+    """A sentence gives a value of a settled kind but not the settled value itself."""
+    by_kind: dict[str, list[float]] = {}
+    for f in figures:
+        by_kind.setdefault(f.kind, []).append(f.value)
+    return any(
+        kind in settled and not any(same_figure(v, settled[kind]) for v in values)
+        for kind, values in by_kind.items()
+    )
+
+
+def tells_settled(figures: Iterable[Figure], settled: dict[str, float]) -> frozenset[str]:
+    """The kinds whose settled value the sentence gives."""
+    return frozenset(
+        f.kind for f in figures if f.kind in settled and same_figure(f.value, settled[f.kind])
+    )

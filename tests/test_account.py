@@ -1,0 +1,202 @@
+"""The account of a story across outlets (writing/account.py): each count told once, as it
+stands. Every text here is ours, set in an invented place."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from newsdesk.records import Article
+from newsdesk.writing.account import Figure, Told, figures_in, settle, stale, tells_settled
+from newsdesk.writing.drafts import Fact, SourceRef
+from newsdesk.writing.factsheet import build_fact_sheet, introduced, pick_sources
+from newsdesk.writing.house import write_story
+
+T0 = datetime(2026, 3, 4, 6, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("At least 2,012 people were killed in the quake.", {("dead", 2012)}),
+        (
+            "The death toll in Velna has risen to 632, with 329 injured.",
+            {("dead", 632), ("injured", 329)},
+        ),
+        (
+            "The storm killed three people and wounded two more aboard a ferry.",
+            {("dead", 3), ("injured", 2)},
+        ),
+        # the number closest to the verb is its count, not one further on
+        (
+            "It killed four civilians on a train carrying over 200 people.",
+            {("dead", 4), ("aboard", 200)},
+        ),
+        ("Officials said 91 had died, bringing the total to 104.", {("dead", 91), ("dead", 104)}),
+        (
+            "About 3,000 are missing and 30,000 people homeless.",
+            {("missing", 3000), ("displaced", 30000)},
+        ),
+        ("Divers have recovered 68 bodies from the lake.", {("bodies", 68)}),
+        (
+            "The plane had 72 people on board, including 10 foreigners.",
+            {("aboard", 72), ("foreigners", 10)},
+        ),
+        ("Ostrov, a city of 125,000 people, lost power.", {("population", 125000)}),
+        ("The epicentre was 35 kilometres northwest of Ostrov.", {("distance from Ostrov", 35)}),
+        ("A magnitude 6.3 quake struck at dawn.", {("magnitude", 6.3)}),
+        ("It measured 7 degrees on the Richter scale.", {("magnitude", 7)}),
+        # not counts: a year, a projection, a price, a bare number
+        ("In 2019, the bridge was rebuilt for 40 million.", set()),
+        ("The mayor said the toll could reach 20,000.", set()),
+        ("Flights resumed at 14:00 from gate 12.", set()),
+    ],
+)
+def test_figures_in(sentence: str, expected: set[tuple[str, float]]) -> None:
+    assert {(f.kind, f.value) for f in figures_in(sentence)} == expected
+
+
+def _told(outlet: str, hours: int | None, position: int, *figures: tuple[str, float]) -> Told:
+    when = None if hours is None else T0 + timedelta(hours=hours)
+    return Told(outlet, when, position, tuple(Figure(k, v) for k, v in figures))
+
+
+def test_a_growing_count_settles_on_the_newest_articles_highest_value() -> None:
+    told = [
+        _told("Velna Daily", 0, 0, ("dead", 12)),
+        _told("Coast Radio", 9, 3, ("dead", 30)),
+        _told("Coast Radio", 9, 0, ("dead", 31)),  # the same day's bulletin, its lead
+        _told("Undated Weekly", None, 0, ("dead", 400)),  # undated: never the newest
+        _told("Velna Daily", 1, 5, ("injured", 40)),
+    ]
+    assert settle(told) == {"dead": 31, "injured": 40}
+
+
+def test_background_settles_nothing() -> None:
+    told = [
+        _told("Velna Daily", 0, 0, ("dead", 12)),
+        Told("Coast Radio", T0 + timedelta(hours=5), 6, (Figure("dead", 8800),), background=True),
+    ]
+    assert settle(told) == {"dead": 12}
+
+
+def test_other_counts_settle_on_what_most_outlets_give_and_only_across_outlets() -> None:
+    told = [
+        _told("Velna Daily", 0, 1, ("magnitude", 6.3)),
+        _told("Coast Radio", 2, 1, ("magnitude", 6.3)),
+        _told("Harbour Post", 3, 1, ("magnitude", 6.2)),
+        _told("Harbour Post", 3, 2, ("aboard", 18)),  # one outlet's own figures stand
+        _told("Harbour Post", 3, 4, ("aboard", 155)),
+    ]
+    assert settle(told) == {"magnitude": 6.3}
+
+
+def test_stale_and_settled() -> None:
+    settled = {"dead": 15383.0, "injured": 30000.0}
+    # "more than 15,000" is the settled toll told loosely; 12,391 alone is an older one
+    assert not stale([Figure("dead", 15000)], settled)
+    assert stale([Figure("dead", 12391)], settled)
+    # a sentence that gives the old and the settled value reconciles them itself
+    assert not stale([Figure("dead", 12391), Figure("dead", 15383)], settled)
+    assert not stale([Figure("missing", 12)], settled)
+    assert tells_settled([Figure("dead", 15383), Figure("injured", 9)], settled) == {"dead"}
+
+
+def _article(outlet: str, hours: int, title: str, body: str) -> Article:
+    slug = outlet.lower().replace(" ", "-")
+    return Article(
+        url=f"https://{slug}.example/quake",
+        canonical_url=f"https://{slug}.example/quake",
+        outlet=outlet,
+        title=title,
+        authors=(),
+        published=T0 + timedelta(hours=hours),
+        body=body,
+        lang="en",
+    )
+
+
+def _quake_story() -> list[Article]:
+    return [
+        _article(
+            "Velna Daily",
+            0,
+            "Quake strikes Velna valley",
+            "A strong earthquake struck the Velna valley before dawn on Tuesday, killing at least "
+            "12 people. Rescue teams from Ostrov reached the valley by mid-morning. The "
+            "regional governor, Mara Jelen, asked residents to stay out of damaged buildings. "
+            "Schools across the valley were closed for the week. The quake was felt as far "
+            "away as the coast, where windows shook for several seconds.",
+        ),
+        _article(
+            "Coast Radio",
+            4,
+            "Velna quake toll climbs",
+            "The death toll from Tuesday's earthquake in the Velna valley has risen to 19, the "
+            "regional civil protection office said. Rescuers were still digging through the "
+            "ruins of two apartment blocks in the town of Ilsk. Power was cut to about 4,000 "
+            "homes, the grid operator said. Field kitchens were set up in the main square of "
+            "Ilsk for families who lost their homes.",
+        ),
+        _article(
+            "Harbour Post",
+            9,
+            "Velna earthquake: 31 dead as search goes on",
+            "At least 31 people were killed in the earthquake that struck the Velna valley on "
+            "Tuesday, the civil protection office said in its evening update. Governor Mara "
+            "Jelen said the search would go on through the night. Engineers began checking "
+            "the Velna dam for cracks, but found none by the evening. Aid trucks from the "
+            "capital arrived in Ilsk after the main road was cleared of rocks.",
+        ),
+    ]
+
+
+def test_the_fact_sheet_tells_the_toll_once_as_it_stands() -> None:
+    sources = _quake_story()
+    sheet = build_fact_sheet(sources, pick_sources(sources))
+    texts = [f.text for f in sheet.facts]
+    tolls = [t for t in texts if figures_in(t)]
+    assert len(tolls) == 1 and "31" in tolls[0], texts
+    assert not any("12 people" in t or "risen to 19" in t for t in texts), texts
+    assert sum("have updated" in d for d in sheet.dropped) == 2, sheet.dropped
+    # the settled toll is the news as it stands: it leads
+    assert sheet.facts[0].text.startswith("At least 31 people were killed")
+
+
+def test_the_extractive_article_leads_with_the_settled_toll() -> None:
+    draft = write_story(_quake_story(), None, now=T0 + timedelta(hours=10))
+    body = "\n\n".join(draft.article.paragraphs)
+    assert draft.article.paragraphs[0].startswith("At least 31 people were killed")
+    assert "12 people" not in body and "risen to 19" not in body
+
+
+def _fact(text: str, sentence: int) -> Fact:
+    return Fact(text=text, source=SourceRef(0, sentence), outlet="Velna Daily", score=1.0)
+
+
+def test_a_speaker_is_named_in_full_before_a_surname_alone() -> None:
+    lead = [_fact("A strong earthquake struck the Velna valley on Tuesday.", 0)]
+    bare = _fact('"Stay out of damaged buildings," Jelen said.', 1)
+    other = _fact("Schools across the valley were closed for the week.", 2)
+    full = _fact("Governor Mara Jelen asked residents to keep the roads clear.", 3)
+    # the fact naming her in full moves up to just before the bare surname
+    assert introduced(lead, [bare, other, full]) == [full, bare, other]
+    # with nobody naming her, the sentence is left out
+    assert introduced(lead, [bare, other]) == [other]
+    # named in the lead, or in full in the sentence itself: nothing moves
+    named = [_fact("Governor Mara Jelen toured Ilsk.", 0)]
+    assert introduced(named, [bare, other]) == [bare, other]
+    # a place is no speaker: "officials in the city of Ilsk said"
+    place = _fact("Power was back by night, officials in the town of Ilsk said.", 4)
+    assert introduced(lead, [place]) == [place]
+
+
+def test_settling_is_the_same_in_any_order_and_with_undated_articles() -> None:
+    told = [
+        _told("Velna Daily", None, 1, ("magnitude", 6.2)),
+        _told("Coast Radio", 2, 1, ("magnitude", 6.3)),
+        _told("Harbour Post", None, 1, ("dead", 4)),
+        _told("Ilsk Courier", None, 0, ("dead", 5)),
+    ]
+    assert settle(told) == settle(told[::-1]) == {"magnitude": 6.3, "dead": 5}
