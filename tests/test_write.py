@@ -26,7 +26,9 @@ from newsdesk.models.registry import echo_responder
 from newsdesk.models.text import Completion, Prompt, TextModel
 from newsdesk.records import Article, ItemStatus
 from newsdesk.text import split_sentences
+from newsdesk.writing.claims import notes
 from newsdesk.writing.drafts import Draft
+from newsdesk.writing.furniture import strip_lead
 from newsdesk.writing.house import write_story
 from newsdesk.writing.rules import CATEGORIES, SourceWords, looks_like_instruction, near_identical
 from newsdesk.writing.titles import title_problem
@@ -158,8 +160,26 @@ def test_injected_instruction_never_reaches_prompt_or_article(
 PADDING = " ".join(split_sentences(story_articles("ferry-aground")[1].body)[2:7])
 
 
+def _source_sentences() -> dict[str, str]:
+    """Every demo source sentence by the notes the writer gives the model for it."""
+    found: dict[str, str] = {}
+    for story in load_world().stories:
+        for article in story_articles(story.id):
+            for sentence in split_sentences(article.body):
+                for text in (sentence, strip_lead(sentence)):
+                    found[" ".join(notes(text).split())] = text
+    return found
+
+
+SOURCE_OF_NOTES = _source_sentences()
+
+
 def facts_of(prompt: Prompt) -> str:
-    return echo_responder(prompt, None)
+    """The source sentences of a paragraph prompt's notes: replies built from them are the
+    model repeating its sources."""
+    block = prompt.user.split("<facts>\n", 1)[1].split("\n</facts>", 1)[0]
+    lines = [line.removeprefix("- ") for line in block.splitlines()]
+    return " ".join(SOURCE_OF_NOTES.get(line, line) for line in lines)
 
 
 def test_prompts_are_bounded_and_delimit_source_text() -> None:

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+import numpy as np
+from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
 
 from newsdesk.errors import InvalidInputError, ModelError, WritingError
@@ -22,9 +24,10 @@ from newsdesk.models.embedding import SupportsEmbed
 from newsdesk.models.text import Completion, Prompt, TextModel, complete_json
 from newsdesk.prompts import data_lines, prompt_template
 from newsdesk.records import Article, HouseArticle, RelatedArticle, as_utc
+from newsdesk.writing.claims import notes
 from newsdesk.writing.drafts import EXTRACTIVE, Draft, Fact, StepTiming
 from newsdesk.writing.factsheet import build_fact_sheet, pick_sources, plan_paragraphs
-from newsdesk.writing.rewording import Line, align_reply, cite, verbatim
+from newsdesk.writing.rewording import Line, Similar, align_reply, cite, verbatim
 from newsdesk.writing.rules import (
     CATEGORIES,
     Category,
@@ -66,7 +69,7 @@ def write_story(
     plan = plan_paragraphs(sheet.facts)
     if not plan:
         raise WritingError("the sources have no sentence a story can be written from")
-    session = _Session(model, sheet.evidence)
+    session = _Session(model, sheet.evidence, similar=_similarity(embedder))
     session.steps.append(StepTiming("fact sheet", time.perf_counter() - started))
     session.notes.extend(f"dropped from sources: {reason}" for reason in sheet.dropped)
     headlines = [sources[i].title for i in pick.related]
@@ -121,6 +124,7 @@ class _Session:
 
     model: TextModel | None
     evidence: SourceWords
+    similar: Similar | None = None  # meaning similarity of two sentences, with an embedder
     steps: list[StepTiming] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -174,7 +178,7 @@ def paragraph_prompt(number: int, total: int, facts: Sequence[Fact]) -> Prompt:
         count=len(facts),
         min_words=low,
         max_words=high,
-        facts=data_lines([f.text for f in facts]),
+        facts=data_lines([notes(f.text) for f in facts]),
     )
     # About 1.4 tokens a word, plus room to finish the last sentence.
     return Prompt(
@@ -190,9 +194,28 @@ def _paragraph(session: _Session, number: int, total: int, facts: Sequence[Fact]
     reply = session.complete(f"paragraph {number}", paragraph_prompt(number, total, facts))
     if reply is None:
         return verbatim(facts)
-    lines, notes = align_reply(reply, facts, session.evidence)
-    session.notes.extend(f"paragraph {number}: {note}" for note in notes)
+    lines, found = align_reply(reply, facts, session.evidence, session.similar)
+    session.notes.extend(f"paragraph {number}: {note}" for note in found)
     return lines
+
+
+def _similarity(embedder: SupportsEmbed | None) -> Similar | None:
+    """Cosine of two sentences' embeddings, each sentence embedded once per story."""
+    if embedder is None:
+        return None
+    model = embedder
+    cache: dict[str, NDArray[np.float32]] = {}
+
+    def vector(text: str) -> NDArray[np.float32]:
+        if text not in cache:
+            row = np.asarray(model.embed([text])[0], dtype=np.float32)
+            cache[text] = row / (float(np.linalg.norm(row)) or 1.0)
+        return cache[text]
+
+    def similar(a: str, b: str) -> float:
+        return float(vector(a) @ vector(b))
+
+    return similar
 
 
 def _words(lines: Sequence[Line]) -> int:
