@@ -168,12 +168,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", default="dev")
     parser.add_argument("--writer", default="extractive", choices=["extractive", "embedded"])
-    parser.add_argument("--event", help="only events whose id contains this")
+    parser.add_argument(
+        "--event", help="only events whose id contains this (several: comma-separated)"
+    )
     parser.add_argument("--show", action="store_true", help="print each article")
     args = parser.parse_args(argv)
     paths = sorted((EVENTS / args.part).glob("*.json"))
     if args.event:
-        paths = [p for p in paths if args.event in p.stem]
+        wanted = args.event.split(",")
+        paths = [p for p in paths if any(w in p.stem for w in wanted)]
     if not paths:
         print(f"no events in {EVENTS / args.part}", file=sys.stderr)
         return 2
