@@ -8,7 +8,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from newsdesk.records import Article
-from newsdesk.writing.account import Figure, Told, figures_in, settle, stale, tells_settled
+from newsdesk.writing.account import (
+    Figure,
+    Told,
+    figures_in,
+    one_place,
+    settle,
+    stale,
+    tells_settled,
+)
 from newsdesk.writing.drafts import Fact, SourceRef
 from newsdesk.writing.factsheet import build_fact_sheet, introduced, pick_sources
 from newsdesk.writing.house import write_story
@@ -22,7 +30,7 @@ T0 = datetime(2026, 3, 4, 6, tzinfo=UTC)
         ("At least 2,012 people were killed in the quake.", {("dead", 2012)}),
         (
             "The death toll in Velna has risen to 632, with 329 injured.",
-            {("dead", 632), ("injured", 329)},
+            {("dead in Velna", 632), ("injured", 329)},
         ),
         (
             "The storm killed three people and wounded two more aboard a ferry.",
@@ -200,3 +208,32 @@ def test_settling_is_the_same_in_any_order_and_with_undated_articles() -> None:
         _told("Ilsk Courier", None, 0, ("dead", 5)),
     ]
     assert settle(told) == settle(told[::-1]) == {"magnitude": 6.3, "dead": 5}
+
+
+def test_a_count_for_one_place_is_its_own_only_when_the_story_has_two() -> None:
+    assert {(f.kind, f.value) for f in figures_in("In Ostrov alone, 40 people died.")} == {
+        ("dead in Ostrov", 40)
+    }
+    two = [
+        _told("Velna Daily", 1, 0, ("dead in Ostrov", 40)),
+        _told("Velna Daily", 1, 1, ("dead in Ilsk", 12)),
+        _told("Coast Radio", 5, 0, ("dead", 60)),
+        _told("Coast Radio", 5, 1, ("dead in Ostrov", 46)),
+    ]
+    assert settle(one_place(two)) == {"dead": 60, "dead in Ostrov": 46, "dead in Ilsk": 12}
+    one = [
+        _told("Velna Daily", 1, 0, ("dead in Ilsk", 12)),
+        _told("Coast Radio", 5, 0, ("dead", 19)),
+    ]
+    folded = one_place(one)
+    assert [f.kind for t in folded for f in t.figures] == ["dead", "dead"]
+    assert settle(folded) == {"dead": 19}
+
+
+def test_an_attributed_figure_of_a_count_that_does_not_grow_may_stand_beside_another() -> None:
+    settled = {"magnitude": 6.8, "dead": 31.0}
+    assert stale([Figure("magnitude", 7.0)], settled)
+    # "7, according to the national research centre": two sources, each with its own
+    assert not stale([Figure("magnitude", 7.0)], settled, attributed=True)
+    # an older toll stays stale, attributed or not
+    assert stale([Figure("dead", 12.0)], settled, attributed=True)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 # Kinds of counts that only grow while an event unfolds: the newest value stands.
@@ -68,7 +68,7 @@ _VERB_BEFORE = re.compile(
 # figures or in words, between the toll and its value.
 _NO_NUMBER = r"(?:(?!\b(?:" + "|".join(_WORD_NUMBERS) + r")\b)[^.;:\d]){0,140}?"
 _TOLL_BEFORE = re.compile(
-    rf"\b(?P<kind>(?:death\s+)?toll|death\s+count|total|bodies\s+of)\b"
+    rf"\b(?P<kind>(?:death\s+)?toll|death\s+count|body\s+count|lives\s+lost|total|bodies\s+of)\b"
     rf"(?:{_NO_NUMBER}\b(?:to|at|past|above|over|of|reached|surpassed|passed|exceeded"
     rf"|topped|hit|is|was|stands|stood|least|than|nearly|almost|about|around|some))?"
     rf"\s+{_NUM}",
@@ -108,6 +108,15 @@ _PLAIN_KINDS = (
     (_FOREIGNERS, "foreigners"),
     (_POPULATION, "population"),
 )
+# Where a count applies: "the death toll in Turkey rose to 12,391", "In Syria, 2,530 deaths",
+# "12,391 had died in Turkey" (not "in Turkey and Syria": that is the whole).
+_IN_PLACE = re.compile(r"\b[Ii]n\s+(?P<place>[A-Z][a-z]+)\b(?!['’]s)(?!\s+and\s+[A-Z])")
+_SPELLINGS = {"Turkiye": "Turkey", "Türkiye": "Turkey"}  # one place, two spellings
+_OPENING_PLACE = re.compile(r"^\s*In\s+[A-Z][a-z]+(?:\s+alone)?,")
+_NOT_PLACES = re.compile(
+    r"^(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|The|An?|This|That)$"
+)
 _NOT_A_COUNT = re.compile(r"^(?:19|20)\d\d$")  # a year
 
 
@@ -135,7 +144,9 @@ def _value(num: str, scale: str | None) -> float | None:
 
 def _kind(word: str) -> str:
     word = " ".join(word.lower().split())
-    if "toll" in word or word in {"killed", "killing", "kills", "death count"}:
+    if "toll" in word or word in {"killed", "killing", "kills", "death count", "body count"}:
+        return "dead"
+    if word == "lives lost":
         return "dead"
     if word in {"injuring", "wounding", "injured", "wounded"}:
         return "injured"
@@ -147,9 +158,28 @@ def _kind(word: str) -> str:
     return "dead"
 
 
+def _scope(sentence: str, start: int, num: int, end: int) -> str:
+    """The place a count is given for, or "" for the whole event."""
+    opening = _OPENING_PLACE.match(sentence[:start])
+    after = re.match(r".{0,30}\w*", sentence[end:], re.DOTALL)
+    windows = (sentence[start:num], after.group(0) if after else "", opening[0] if opening else "")
+    for window in windows:
+        for m in _IN_PLACE.finditer(window):
+            if not _NOT_PLACES.match(m.group("place")):
+                return _SPELLINGS.get(m.group("place"), m.group("place"))
+    return ""
+
+
+def base_kind(kind: str) -> str:
+    """The kind without its place: "dead in Turkey" -> "dead"."""
+    return kind.split(" in ", 1)[0]
+
+
 def figures_in(sentence: str) -> tuple[Figure, ...]:
     """The counts a sentence gives: death tolls, injured, missing, bodies, people displaced or
-    aboard, an earthquake's magnitude. A year or a bare number counts nothing."""
+    aboard, an earthquake's magnitude. A year or a bare number counts nothing. A toll given
+    for one place is its own kind ("dead in Syria"); `one_place` folds places back when a
+    story has only one."""
     found: dict[tuple[str, float], None] = {}
     matches = sorted(
         (m for pattern in (_AFTER, _VERB_BEFORE, _TOLL_BEFORE) for m in pattern.finditer(sentence)),
@@ -164,7 +194,8 @@ def figures_in(sentence: str) -> tuple[Figure, ...]:
         # "a total of" counts whatever the sentence counted before it, if anything
         kind = last if word == "total" else _kind(word)
         if value is not None and kind:
-            found[(kind, value)] = None
+            place = "" if word == "total" else _scope(sentence, m.start(), m.start("num"), m.end())
+            found[(f"{kind} in {place}" if place else kind, value)] = None
             last = kind
     for pattern, kind in _PLAIN_KINDS:
         for m in pattern.finditer(sentence):
@@ -184,7 +215,9 @@ def figures_in(sentence: str) -> tuple[Figure, ...]:
 
 
 def same_figure(a: float, b: float) -> bool:
-    return a == b or abs(a - b) <= SAME_FIGURE * max(a, b)
+    """The same figure, told loosely when large ("more than 15,000" for 15,383); small ones
+    (a magnitude of 6.8 or 7, three dead or four) only when equal."""
+    return a == b or (min(a, b) >= 100 and abs(a - b) <= SAME_FIGURE * max(a, b))
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +245,27 @@ def _when(published: datetime | None) -> float:
     return published.timestamp() if published is not None else float("-inf")
 
 
+def one_place(told: Sequence[Told]) -> list[Told]:
+    """Counts given for places are told apart only when a story gives a count for two or
+    more places (Turkey and Syria); one place alone is the event's own ("in Balasore")."""
+    places: dict[str, set[str]] = {}
+    for t in told:
+        for f in t.figures:
+            if f.kind != base_kind(f.kind):
+                places.setdefault(base_kind(f.kind), set()).add(f.kind)
+    fold = {k for k, found in places.items() if len(found) < 2}
+    return [
+        replace(
+            t,
+            figures=tuple(
+                Figure(base_kind(f.kind), f.value) if base_kind(f.kind) in fold else f
+                for f in t.figures
+            ),
+        )
+        for t in told
+    ]
+
+
 def settle(told: Sequence[Told]) -> dict[str, float]:
     """One value per kind of count: the newest articles' highest value for a growing count,
     the value most outlets give for the others (the newest on a tie). Background sentences
@@ -221,7 +275,7 @@ def settle(told: Sequence[Told]) -> dict[str, float]:
     kinds = {f.kind for t in current for f in t.figures}
     for kind in sorted(kinds):
         giving = [(t, f.value) for t in current for f in t.figures if f.kind == kind]
-        if kind in GROWING:
+        if base_kind(kind) in GROWING:
             dated = [(t, v) for t, v in giving if t.published is not None]
             pool = dated or giving
             newest = max(pool, key=lambda tv: (_when(tv[0].published), tv[1]))
@@ -238,13 +292,19 @@ def settle(told: Sequence[Told]) -> dict[str, float]:
     return settled
 
 
-def stale(figures: Iterable[Figure], settled: dict[str, float]) -> bool:
-    """A sentence gives a value of a settled kind but not the settled value itself."""
+def stale(
+    figures: Iterable[Figure], settled: dict[str, float], *, attributed: bool = False
+) -> bool:
+    """A sentence gives a value of a settled kind but not the settled value itself. An
+    `attributed` sentence ("7, according to Morocco's research centre") may give another
+    value of a count that does not grow: two sources' figures, each with its source."""
     by_kind: dict[str, list[float]] = {}
     for f in figures:
         by_kind.setdefault(f.kind, []).append(f.value)
     return any(
-        kind in settled and not any(same_figure(v, settled[kind]) for v in values)
+        kind in settled
+        and not any(same_figure(v, settled[kind]) for v in values)
+        and (base_kind(kind) in GROWING or not attributed)
         for kind, values in by_kind.items()
     )
 

@@ -21,7 +21,9 @@ from newsdesk.writing.account import (
     Figure,
     Told,
     about_another_time,
+    base_kind,
     figures_in,
+    one_place,
     settle,
     stale,
     tells_settled,
@@ -298,17 +300,18 @@ def _reconcile(sources: Sequence[Article], reading: _Reading) -> None:
         )
         for c in reading.candidates
     ]
+    told = one_place(told)
     settled = settle(told)
     kept = []
-    for c in reading.candidates:
-        if stale(c.figures, settled):
+    for c, t in zip(reading.candidates, told, strict=True):
+        if stale(t.figures, settled, attributed=bool(_ATTRIBUTED.search(outside_quotes(c.text)))):
             outlet = sources[c.ref.article].outlet
             reading.dropped.append(
                 f"{outlet}, sentence {c.ref.sentence}: a figure other outlets have updated or "
                 "do not give"
             )
             continue
-        kept.append(replace(c, settled=tells_settled(c.figures, settled)))
+        kept.append(replace(c, figures=t.figures, settled=tells_settled(t.figures, settled)))
     reading.candidates = kept
 
 
@@ -370,7 +373,7 @@ def _score(c: _Candidate, centrality: float, subject: str | None) -> float:
     tokens = words(c.text)
     names = min(sum(1 for w in tokens[1:] if w[0].isupper()), 4) / 4
     about = 0.3 if subject in tokens else 0.0
-    current = 0.5 if c.settled & GROWING else 0.0
+    current = 0.5 if any(base_kind(k) in GROWING for k in c.settled) else 0.0
     # A disputed or changing figure is told with who gives it ("..., the ministry said").
     attributed = 0.4 if c.settled and _ATTRIBUTED.search(outside_quotes(c.text)) else 0.0
     score = 2.0 * centrality + lead + 0.5 * numbers + 0.4 * quote + 0.5 * names + about
