@@ -17,7 +17,6 @@ from newsdesk.models.embedding import SupportsEmbed
 from newsdesk.records import Article, ItemStatus, as_utc
 from newsdesk.text import split_sentences, words
 from newsdesk.writing.account import (
-    GROWING,
     Figure,
     Told,
     about_another_time,
@@ -365,15 +364,15 @@ def _centrality(candidates: list[_Candidate], vectors: np.ndarray | None) -> lis
 
 def _score(c: _Candidate, centrality: float, subject: str | None) -> float:
     """Centrality across outlets first; then lead position, numbers, quotes and names; a
-    sentence giving a settled growing count (the toll as it stands) is the news as it
-    stands, and a settled count is best told with who gives it."""
+    sentence giving the settled toll (the dead, as it stands) is the news as it stands, and a
+    settled count is best told with who gives it."""
     lead = 1 / (1 + c.ref.sentence)
     numbers = min(len(c.numbers), 3) / 3
     quote = 1.0 if _QUOTE.search(c.text) else 0.0
     tokens = words(c.text)
     names = min(sum(1 for w in tokens[1:] if w[0].isupper()), 4) / 4
     about = 0.3 if subject in tokens else 0.0
-    current = 0.5 if any(base_kind(k) in GROWING for k in c.settled) else 0.0
+    current = 0.5 if any(base_kind(k) == "dead" for k in c.settled) else 0.0
     # A disputed or changing figure is told with who gives it ("..., the ministry said").
     attributed = 0.4 if c.settled and _ATTRIBUTED.search(outside_quotes(c.text)) else 0.0
     score = 2.0 * centrality + lead + 0.5 * numbers + 0.4 * quote + 0.5 * names + about
