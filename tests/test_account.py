@@ -18,7 +18,7 @@ from newsdesk.writing.account import (
     tells_settled,
 )
 from newsdesk.writing.drafts import Fact, SourceRef
-from newsdesk.writing.factsheet import build_fact_sheet, introduced, pick_sources
+from newsdesk.writing.factsheet import _LEANS_BACK, build_fact_sheet, introduced, pick_sources
 from newsdesk.writing.house import write_story
 
 T0 = datetime(2026, 3, 4, 6, tzinfo=UTC)
@@ -237,3 +237,19 @@ def test_an_attributed_figure_of_a_count_that_does_not_grow_may_stand_beside_ano
     assert not stale([Figure("magnitude", 7.0)], settled, attributed=True)
     # an older toll stays stale, attributed or not
     assert stale([Figure("dead", 12.0)], settled, attributed=True)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "leans"),
+    [
+        ("Writing on Telegram, he said the rescue would go on all night.", True),
+        ("No new deaths were reported in Ilsk, the same source added.", True),
+        ("In this, more than 50 homes are expected to be lost.", True),
+        ("The organisation, meanwhile, sent two field hospitals.", True),
+        ("Also, the governor asked residents to stay indoors.", True),
+        ("Governor Mara Jelen said the search would go on all night.", False),
+        ("The civil protection office said 31 people had died.", False),
+    ],
+)
+def test_sentences_that_lean_on_one_we_may_not_use(sentence: str, leans: bool) -> None:
+    assert bool(_LEANS_BACK.search(sentence)) is leans
