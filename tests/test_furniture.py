@@ -7,7 +7,7 @@ import pytest
 
 from newsdesk.text import split_sentences
 from newsdesk.writing.furniture import furniture, paragraph_reason, strip_lead
-from newsdesk.writing.titles import choose_category, extractive_title
+from newsdesk.writing.titles import _title_options, choose_category, extractive_title
 
 
 @pytest.mark.parametrize(
@@ -106,3 +106,28 @@ def test_an_extractive_title_is_a_statement_not_a_fragment() -> None:
     title = extractive_title([fact], ["Velna Savings Bank fails"], evidence)
     assert title.startswith("Velna Savings Bank Was Closed by Regulators")
     assert not title.lower().startswith("in the largest")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "title"),
+    [
+        # the clause goes on with the phrase that says what happened, past the inserts
+        (
+            "At least 31 people were killed and 40 were hurt, including four children, in the "
+            "earthquake that struck the Velna valley on Tuesday.",
+            "At Least 31 People Were Killed in the Earthquake That Struck the Velna Valley",
+        ),
+        # a leading attribution is not the news
+        (
+            "Officials said 19 people had died in Ilsk and 12 in Ostrov after the storm.",
+            "19 People Had Died in Ilsk and 12 in Ostrov After the Storm",
+        ),
+        # a list is not cut into one ("citizens, five" is no pair of adjectives)
+        (
+            "The passengers included 53 Velnan citizens, five Ostrovans, four Danes.",
+            "The Passengers Included 53 Velnan Citizens",
+        ),
+    ],
+)
+def test_title_options(sentence: str, title: str) -> None:
+    assert title in _title_options(sentence)

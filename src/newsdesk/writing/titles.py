@@ -215,7 +215,7 @@ def _first_statement(sentence: str) -> str | None:
     """The sentence's first clause that is a statement, not a fragment before it."""
     plain = sentence.replace("\u201c", "").replace("\u201d", "")
     # "the rugged, unexplored south pole": a comma between adjectives ends no clause.
-    plain = re.sub(r"\b(\w+), (?=(?:un)?\w+ed\b|\w+(?:al|ous|ic|ive|ful)\b)", r"\1 ", plain)
+    plain = re.sub(r"\b(\w+), (?=(?:un)?\w+ed\b|\w{3,}(?:al|ous|ic|ive|ful)\b)", r"\1 ", plain)
     # "and four crew ... crashed": the subject is in the clause before.
     clauses = [
         c
@@ -229,26 +229,54 @@ def _title_options(sentence: str) -> list[str]:
     """Headlines from the first clause of a sentence that says something happened, without
     attribution or time: the whole clause when it is short, else each cut that ends a phrase
     and keeps the verb (where a clause ends first: "Silicon Valley Bank was closed Friday",
-    not "... Friday and its approximately $175 billion")."""
+    not "... Friday and its approximately $175 billion"). The clause may also go on with a
+    later phrase of the sentence that says where or in what ("At least 2,012 people were
+    killed [and 2,059 wounded, including ...,] in the powerful earthquake ...")."""
     if sentence.lstrip().startswith(('"', "“", "'", "‘")):
         return []  # a quotation is not a neutral title
     statement = _first_statement(sentence)
     if statement is None:
         return []
-    clause = _TRAILING_TIME.sub("", _ATTRIBUTION.sub("", statement)).strip(" .;:\"'")
-    tokens = clause.split()
-    if len(tokens) <= MAX_TITLE_WORDS:
-        options = [tokens] if len(tokens) >= MIN_TITLE_WORDS else []
-    else:
-        cuts = [i for i in range(MIN_TITLE_WORDS, MAX_TITLE_WORDS + 1) if tokens[i] in _CUT_BEFORE]
-        kept = _statements([" ".join(tokens[:i]) for i in cuts])
-        whole = [i for i, ok in zip(cuts, kept, strict=True) if ok]
-        joints = [i for i in whole if tokens[i] in _JOINTS]
-        options = [tokens[:i] for i in dict.fromkeys([*joints, *reversed(whole)])]
-    if len(options) == 1 and not _statements([" ".join(options[0])])[0]:
-        return []  # the verb was cut off with the end of a long clause
+    options: list[list[str]] = []
+    for clause in _clauses(sentence, statement):
+        options.extend(_cuts(clause.split()))
+    options = [list(t) for t in dict.fromkeys(tuple(t) for t in options)]
     texts = [" ".join(t).rstrip(",;:") for t in options]
     return [title_case(t) for t, tags in zip(texts, pos_tags(texts), strict=True) if _ends(tags)]
+
+
+_LEADING_ATTRIBUTION = re.compile(
+    r"^[A-Z][\w'’-]*(?:\s+[\w'’-]+){0,6}?\s+(?:said|says|announced|reported)\s+(?:that\s+)?"
+    r"(?=[A-Z0-9a-z])"
+)
+_LATER_PHRASE = re.compile(r"^(?:in|at|on|near|off|after)\s+(?:the\s+|a\s+)?\w", re.IGNORECASE)
+
+
+def _clauses(sentence: str, statement: str) -> list[str]:
+    """The statement, and the statement without its " and ..." tail joined to each later
+    phrase of the sentence that opens with in, at, on, near, off or after."""
+
+    def clean(text: str) -> str:
+        text = _LEADING_ATTRIBUTION.sub("", text)  # "Officials said 12,391 had died ..."
+        return _TRAILING_TIME.sub("", _ATTRIBUTION.sub("", text)).strip(" .;:\"'")
+
+    found = [clean(statement)]
+    parts = _CLAUSE_END.split(sentence.replace("\u201c", "").replace("\u201d", ""))
+    head = re.split(r"\s+and\s+", clean(statement), maxsplit=1)[0]
+    later = [p for p in parts[1:] if _LATER_PHRASE.match(p) and statement not in p]
+    found.extend(f"{head} {clean(p)}" for p in later[:2])
+    return found
+
+
+def _cuts(tokens: list[str]) -> list[list[str]]:
+    """The clause itself when short enough, else each cut that keeps it a statement."""
+    if len(tokens) <= MAX_TITLE_WORDS:
+        return [tokens] if len(tokens) >= MIN_TITLE_WORDS else []
+    cuts = [i for i in range(MIN_TITLE_WORDS, MAX_TITLE_WORDS + 1) if tokens[i] in _CUT_BEFORE]
+    kept = _statements([" ".join(tokens[:i]) for i in cuts])
+    whole = [i for i, ok in zip(cuts, kept, strict=True) if ok]
+    joints = [i for i in whole if tokens[i] in _JOINTS]
+    return [tokens[:i] for i in dict.fromkeys([*joints, *reversed(whole)])]
 
 
 _OPEN_END = frozenset({"VB", "VBP", "VBZ", "IN", "DT", "TO", "CC", "PRP$", "POS", "WDT"})
