@@ -131,3 +131,30 @@ def test_an_extractive_title_is_a_statement_not_a_fragment() -> None:
 )
 def test_title_options(sentence: str, title: str) -> None:
     assert title in _title_options(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "title"),
+    [
+        # a short name in commas between the subject and its verb goes
+        (
+            "Estmark's first weather satellite, Fyr-2, reached orbit on Tuesday after a launch.",
+            "Estmark's First Weather Satellite Reached Orbit",
+        ),
+        # "About 320 people" is a subject with its count's hedge
+        (
+            "About 320 people were evacuated from their homes in Marrowgate overnight.",
+            "About 320 People Were Evacuated from Their Homes in Marrowgate Overnight",
+        ),
+    ],
+)
+def test_more_title_options(sentence: str, title: str) -> None:
+    assert title in _title_options(sentence)
+
+
+def test_a_title_never_ends_waiting_for_its_object() -> None:
+    options = _title_options(
+        "A drone attack on a passenger train near Ilsk in the far north of Estmark has left "
+        "at least five people dead."
+    )
+    assert not any(o.endswith(("Has Left", "Near", "In", "Of")) for o in options), options

@@ -199,11 +199,14 @@ def _statements(clauses: Sequence[str]) -> list[bool]:
 
 # "At least 2,012 people ...", "More than 200 passengers ...": a count's hedge before it.
 _HEDGES = frozenset({"at least", "more than", "less than", "fewer than", "up to"})
+_HEDGE_WORDS = frozenset({"about", "nearly", "almost", "around", "some", "over", "roughly"})
 
 
 def _is_statement(tokens: Sequence[Token]) -> bool:
     if len(tokens) > 2 and f"{tokens[0].text} {tokens[1].text}".lower() in _HEDGES:
         tokens = tokens[2:]
+    elif len(tokens) > 1 and tokens[0].text.lower() in _HEDGE_WORDS and tokens[1].tag == "CD":
+        tokens = tokens[1:]
     if not tokens or tokens[0].tag not in _SUBJECT_START:
         return False
     verb = next((i for i, t in enumerate(tokens) if t.tag in _FINITE), None)
@@ -231,9 +234,17 @@ def _title_options(sentence: str) -> list[str]:
     and keeps the verb (where a clause ends first: "Silicon Valley Bank was closed Friday",
     not "... Friday and its approximately $175 billion"). The clause may also go on with a
     later phrase of the sentence that says where or in what ("At least 2,012 people were
-    killed [and 2,059 wounded, including ...,] in the powerful earthquake ...")."""
+    killed [and 2,059 wounded, including ...,] in the powerful earthquake ..."); a short name
+    in commas after the subject goes ("The satellite[, Fyr-1,] reached orbit")."""
     if sentence.lstrip().startswith(('"', "“", "'", "‘")):
         return []  # a quotation is not a neutral title
+    found = _options_of(sentence)
+    if not found and (bare := _APPOSITIVE.sub(" ", sentence, count=1)) != sentence:
+        found = _options_of(bare)
+    return found
+
+
+def _options_of(sentence: str) -> list[str]:
     statement = _first_statement(sentence)
     if statement is None:
         return []
@@ -242,9 +253,16 @@ def _title_options(sentence: str) -> list[str]:
         options.extend(_cuts(clause.split()))
     options = [list(t) for t in dict.fromkeys(tuple(t) for t in options)]
     texts = [" ".join(t).rstrip(",;:") for t in options]
-    return [title_case(t) for t, tags in zip(texts, pos_tags(texts), strict=True) if _ends(tags)]
+    tagged = pos_tags(texts)
+    return [
+        title_case(t)
+        for t, tags in zip(texts, tagged, strict=True)
+        if _ends(tags) and _is_statement(tags)  # the verb may go with a cut or an insert
+    ]
 
 
+# A short name in commas between a subject and its verb: ", Fyr-1, "
+_APPOSITIVE = re.compile(r",\s+(?:[A-Z][\w.-]*\s*){1,4},\s+(?=[a-z])")
 _LEADING_ATTRIBUTION = re.compile(
     r"^[A-Z][\w'’-]*(?:\s+[\w'’-]+){0,6}?\s+(?:said|says|announced|reported)\s+(?:that\s+)?"
     r"(?=[A-Z0-9a-z])"
@@ -317,7 +335,7 @@ def extractive_title(facts: Sequence[Fact], headlines: Sequence[str], evidence: 
         for title in _title_options(fact.text):
             if title_problem(title, headlines, evidence) is not None:
                 continue
-            value = len(stem_set(title) & named) - 0.5 * rank
+            value = len(stem_set(title) & named) - 2 * rank
             if best is None or value > best[0]:
                 best = (value, title)
     if best is not None:
