@@ -93,6 +93,23 @@ def test_a_disaster_abroad_is_world_news_and_a_central_bank_is_business() -> Non
     assert choose_category(bank) == "Business"
 
 
+def test_a_region_names_its_country_and_the_bodies_are_read_for_it() -> None:
+    crash = [
+        "Two trains collided near Bahanaga station in Odisha, killing at least 40 people.",
+        "Rescuers worked through the night to pull survivors from the wreckage.",
+    ]
+    assert choose_category(crash) == "World"
+    assert choose_category(crash, home="India") != "World"
+    # the headlines and chosen sentences name no country; one source's body does
+    floods = [
+        "Floods swept through the valley overnight, killing at least 40 people.",
+        "Rescuers searched for survivors as the death toll rose.",
+    ]
+    assert choose_category(floods) != "World"
+    body = "The floods hit the north of Kenya after a week of rain."
+    assert choose_category(floods, context=[body]) == "World"
+
+
 def test_an_extractive_title_is_a_statement_not_a_fragment() -> None:
     from newsdesk.writing.drafts import Fact, SourceRef
     from newsdesk.writing.rules import SourceWords

@@ -99,6 +99,20 @@ _COUNTRY_TEXT = """afghanistan albania algeria angola argentina armenia australi
     turkmenistan uganda ukraine uruguay uzbekistan venezuela vietnam yemen zambia zimbabwe
     gaza"""
 COUNTRIES = frozenset(_COUNTRY_TEXT.split())
+# Regions that name their country when the articles do not: Indian outlets write "a train
+# crash in Odisha's Balasore" and never "India" (eval/events dev, Odisha).
+_REGION_TEXT = {
+    "india": """andhra arunachal assam bihar chhattisgarh goa gujarat haryana himachal jharkhand
+        karnataka kerala maharashtra manipur meghalaya mizoram nagaland odisha orissa punjab
+        rajasthan sikkim telangana tripura uttarakhand kashmir ladakh""",
+    "china": """anhui fujian gansu guangdong guangxi guizhou hainan hebei heilongjiang henan hubei
+        hunan jiangsu jiangxi jilin liaoning qinghai shaanxi shandong shanxi sichuan xinjiang
+        yunnan zhejiang tibet""",
+    "pakistan": "sindh balochistan khyber pakhtunkhwa",
+    "australia": "queensland tasmania",
+    "canada": "ontario quebec alberta manitoba saskatchewan",
+}
+REGIONS = {w: country for country, text in _REGION_TEXT.items() for w in text.split()}
 # Categories whose subject wins over "abroad": a central bank abroad is Business news.
 _OWN_SUBJECT = ("Business", "Sports", "Science")
 
@@ -117,7 +131,8 @@ def choose_category(texts: Sequence[str], *, home: str = "", context: Sequence[s
     }
     abroad = sum(counts[w] for w in _ABROAD)
     places = counts + Counter(w.lower() for text in context for w in words(text))
-    foreign = any(places[c] for c in COUNTRIES if c != home.lower())
+    named = {c for c in COUNTRIES if places[c]} | {REGIONS[r] for r in REGIONS if places[r]}
+    foreign = any(c != home.lower() for c in named)
     if foreign and abroad >= 2 and all(scores[n] < abroad for n in _OWN_SUBJECT):
         return "World"
     best = max(CATEGORIES, key=lambda name: scores[name])
