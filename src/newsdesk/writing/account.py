@@ -142,20 +142,20 @@ def _value(num: str, scale: str | None) -> float | None:
     return value
 
 
+# The words before a count that say what it counts ("the death toll ... 632", "injuring 40").
+_LEADING_KIND = {
+    "toll": "dead", "death toll": "dead", "death count": "dead", "body count": "dead",
+    "lives lost": "dead", "killed": "dead", "killing": "dead", "kills": "dead",
+    "injuring": "injured", "wounding": "injured", "injured": "injured", "wounded": "injured",
+    "bodies of": "bodies",
+}  # fmt: skip
+
+
 def _kind(word: str) -> str:
     word = " ".join(word.lower().split())
-    if "toll" in word or word in {"killed", "killing", "kills", "death count", "body count"}:
-        return "dead"
-    if word == "lives lost":
-        return "dead"
-    if word in {"injuring", "wounding", "injured", "wounded"}:
-        return "injured"
-    if word.startswith("bodies"):
-        return "bodies"
-    for kind, pattern in _KIND_OF:
-        if pattern.match(word):
-            return kind
-    return "dead"
+    if word in _LEADING_KIND:
+        return _LEADING_KIND[word]
+    return next((kind for kind, pattern in _KIND_OF if pattern.match(word)), "dead")
 
 
 def _scope(sentence: str, start: int, num: int, end: int) -> str:
@@ -222,12 +222,11 @@ def same_figure(a: float, b: float) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Told:
-    """Where a sentence stands: its outlet, its article's time (None when undated), its
-    place in the article (0 = first sentence) and its figures."""
+    """Where a sentence stands: its outlet, its article's time (None when undated) and its
+    figures."""
 
     outlet: str
     published: datetime | None
-    position: int
     figures: tuple[Figure, ...]
     background: bool = False  # about another time ("in 2015 ... killed 8,800"): not settling
 
@@ -275,11 +274,8 @@ def settle(told: Sequence[Told]) -> dict[str, float]:
     kinds = {f.kind for t in current for f in t.figures}
     for kind in sorted(kinds):
         giving = [(t, f.value) for t in current for f in t.figures if f.kind == kind]
-        if base_kind(kind) in GROWING:
-            dated = [(t, v) for t, v in giving if t.published is not None]
-            pool = dated or giving
-            newest = max(pool, key=lambda tv: (_when(tv[0].published), tv[1]))
-            settled[kind] = newest[1]
+        if base_kind(kind) in GROWING:  # undated articles are older than any dated one
+            settled[kind] = max(giving, key=lambda tv: (_when(tv[0].published), tv[1]))[1]
         elif len({t.outlet.casefold() for t, _ in giving}) > 1:  # outlets differ, or agree
             outlets: dict[float, set[str]] = {}
             latest: dict[float, float] = {}

@@ -47,8 +47,7 @@ def notes(sentence: str) -> str:
     if m := _ATTRIBUTION_START.match(body):
         source, body = f"according to {m.group('who')}", body[m.end() :]
     elif m := _ATTRIBUTION_END.search(body):
-        said = m.group("according") or m.group("said")
-        source, body = said if m.group("according") else f"{said}", body[: m.start()]
+        source, body = m.group("according") or m.group("said"), body[: m.start()]
     parts = [p.strip(" ,") for p in _JOINT.split(body) if p.strip(" ,")]
     note = "; ".join(parts) or body
     note = note[:1].upper() + note[1:]

@@ -295,15 +295,15 @@ def _candidates(sources: Sequence[Article], pick: SourcePick) -> _Reading:
 def _reconcile(sources: Sequence[Article], reading: _Reading) -> None:
     """Settle each kind of count across outlets (account.settle) and leave out the sentences
     that give only another value of it: an older toll, a lesser-told magnitude."""
+    articles = [sources[c.ref.article] for c in reading.candidates]
     told = [
         Told(
-            sources[c.ref.article].outlet,
-            as_utc(sources[c.ref.article].published) if sources[c.ref.article].published else None,
-            c.ref.sentence,
+            a.outlet,
+            as_utc(a.published) if a.published else None,
             c.figures,
             about_another_time(c.text),
         )
-        for c in reading.candidates
+        for a, c in zip(articles, reading.candidates, strict=True)
     ]
     told = one_place(told)
     settled = settle(told)
@@ -557,7 +557,8 @@ def plan_paragraphs(facts: Sequence[Fact]) -> tuple[tuple[Fact, ...], ...]:
 
 # A speaker's last word: "Jena said", "said Jena." (bare unless the text names them in full)
 _BARE_SPEAKER = re.compile(
-    r"(?<!\bof\s)(?<!\bin\s)(?<!\bat\s)\b(?P<a>[A-Z][a-z]+)\s+(?:said|says|told|added|noted|wrote|stated|insisted)\b"
+    r"(?<!\bof\s)(?<!\bin\s)(?<!\bat\s)\b(?P<a>[A-Z][a-z]+)"
+    r"\s+(?:said|says|told|added|noted|wrote|stated|insisted)\b"
     r"|\b(?:said|says|told|added|noted|wrote)\s+(?P<b>[A-Z][a-z]+)\s*[.,]"
 )
 _NOT_NAMES = frozenset(
@@ -582,6 +583,7 @@ def introduced(before: Sequence[Fact], facts: list[Fact]) -> list[Fact]:
     the facts it is left out (a reader would not know who "Jena" is)."""
     out: list[Fact] = []
     todo = list(facts)
+    moved: set[int] = set()  # each fact moves up once at most: two facts may name each other
     while todo:
         fact = todo.pop(0)
         told = [*before, *out]
@@ -594,8 +596,13 @@ def introduced(before: Sequence[Fact], facts: list[Fact]) -> list[Fact]:
         if not missing:
             out.append(fact)
             continue
-        later = [f for f in todo if all(_names_in_full(f.text, name) for name in missing)]
+        later = [
+            f
+            for f in todo
+            if id(f) not in moved and all(_names_in_full(f.text, name) for name in missing)
+        ]
         if later:
+            moved.add(id(later[0]))
             todo.remove(later[0])
             todo[:0] = [later[0], fact]
     return out

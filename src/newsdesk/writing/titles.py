@@ -324,12 +324,6 @@ def _ends(tokens: Sequence[Token]) -> bool:
     return not (perfect and tokens[-1].tag == "VBN")
 
 
-def _title_from(sentence: str) -> str | None:
-    """The first headline `_title_options` finds, or None."""
-    options = _title_options(sentence)
-    return options[0] if options else None
-
-
 def _event_words(headlines: Sequence[str]) -> frozenset[str]:
     """Stems of the content words at least two outlets' headlines share: what the story is
     about as the outlets name it ("earthquake", "morocco", "toll")."""
