@@ -197,3 +197,60 @@ def test_a_poison_message_ends_in_a_recorded_failure(
             assert "lost its worker" not in (row.last_error or "")
     finally:
         close_process()  # the task's store, fetcher and event loop in this process
+
+
+def test_a_task_message_the_broker_lost_is_sent_again(
+    fleet_settings: Settings, redis_server: RedisServer, tmp_path: Path
+) -> None:
+    """Redis hands a message to a worker before the worker files it as unacknowledged: a
+    worker killed (or a Redis restarted) between the two loses it. The coordinator finds the
+    task neither queued nor unacknowledged in two looks and sends it again under its id."""
+    import redis
+
+    from newsdesk.pipeline.distributed import Broker, DistributedPipeline
+    from newsdesk.pipeline.tasks import INGEST, poll_feed_task, settings_payload
+
+    settings = fleet_settings.model_copy(update={"retries": 0})
+    feed = "http://127.0.0.1:9/feed.xml"  # nothing listens on the discard port
+    client = redis.Redis.from_url(redis_server.url)
+    with Store(settings.store_location) as store:
+        store.upsert_feeds([FeedSource(url=feed)])
+        pipeline = DistributedPipeline(settings, store)
+        pipeline._check()
+        pipeline._broker = Broker(redis_server.url, every=0.2)
+        sent = pipeline._submit(poll_feed_task, (settings_payload(settings), feed))
+        (message,) = [m for m in client.lrange(INGEST, 0, -1) if sent.result.id.encode() in m]
+        assert client.lrem(INGEST, 1, message) == 1  # lost before any worker filed it
+        report = RunReport(run_id=0)
+        with Fleet(_env(settings), workers=1, log_dir=tmp_path):
+            assert pipeline._outcome(sent, report) == (True, {"feeds_failed": 1})
+        assert report.counts["tasks_resent"] == 1
+        assert pipeline._broker.looks >= 2 and not pipeline._waiting
+        (row,) = store.feeds(feed)
+        assert row.last_status == "failed" and row.last_error
+    client.close()
+
+
+def test_a_queued_task_is_not_sent_again(
+    fleet_settings: Settings, redis_server: RedisServer
+) -> None:
+    """A task waiting in the queue (no worker yet) is found there at every look."""
+    import redis
+
+    from newsdesk.pipeline.distributed import Broker, DistributedPipeline
+    from newsdesk.pipeline.tasks import INGEST, poll_feed_task, settings_payload
+
+    client = redis.Redis.from_url(redis_server.url)
+    with Store(fleet_settings.store_location) as store:
+        pipeline = DistributedPipeline(fleet_settings, store)
+        pipeline._check()
+        pipeline._broker = Broker(redis_server.url, every=0.0)
+        sent = pipeline._submit(poll_feed_task, (settings_payload(fleet_settings), "x"))
+        for _ in range(3):
+            assert pipeline._broker.lost([sent]) == []
+        assert pipeline._broker.looks == 3 and sent.missed == 0
+        (message,) = [m for m in client.lrange(INGEST, 0, -1) if sent.result.id.encode() in m]
+        client.lrem(INGEST, 1, message)
+        assert pipeline._broker.lost([sent]) == []  # missed once: maybe in a worker's hand
+        assert pipeline._broker.lost([sent]) == [sent]
+    client.close()
