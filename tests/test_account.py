@@ -257,3 +257,44 @@ def test_an_attributed_figure_of_a_count_that_does_not_grow_may_stand_beside_ano
 )
 def test_sentences_that_lean_on_one_we_may_not_use(sentence: str, leans: bool) -> None:
     assert bool(_LEANS_BACK.search(sentence)) is leans
+
+
+def _probe_story() -> list[Article]:
+    """Three outlets on a probe's landing; one opens with the launch weeks before, a sentence
+    rich in names and numbers that the headlines do not name."""
+    return [
+        _article(
+            "Velna Daily",
+            0,
+            "Velnan probe lands near the moon's north pole",
+            "Velna's Strela-2 probe, named after a river in Ostrov province, lifted off from "
+            "the Kasko launch site on 14 June with 1,200 kilograms of fuel. The probe landed "
+            "near the moon's north pole on Thursday, the space agency said. Engineers in "
+            "Ostrov cheered as the first pictures came in.",
+        ),
+        _article(
+            "Coast Radio",
+            2,
+            "Strela-2 probe lands near lunar north pole",
+            "Strela-2 left the Kasko launch site on 14 June. A Velnan probe has landed near the north pole of "
+            "the moon, a first for the country's space programme. The agency said the lander "
+            "would work for 14 days.",
+        ),
+        _article(
+            "Harbour Post",
+            3,
+            "Velna's probe lands on the moon",
+            "The prime minister watched from the agency's control room in Ostrov with 300 "
+            "guests. Velna's Strela-2 probe touched down near the moon's north pole on "
+            "Thursday evening. The landing makes Velna the fifth country to reach the moon.",
+        ),
+    ]
+
+
+def test_the_lead_is_the_event_the_headlines_name_not_its_background() -> None:
+    sources = _probe_story()
+    sheet = build_fact_sheet(sources, pick_sources(sources))
+    assert "landed" in sheet.facts[0].text or "touched down" in sheet.facts[0].text, [
+        f.text for f in sheet.facts
+    ]
+    assert not sheet.facts[0].text.startswith("Velna's Strela-2 probe, named after")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from newsdesk.text import split_sentences
-from newsdesk.writing.furniture import furniture, paragraph_reason, strip_lead
+from newsdesk.writing.furniture import furniture, paragraph_reason, pasted_headline, strip_lead
 from newsdesk.writing.titles import _title_options, choose_category, extractive_title
 
 
@@ -166,3 +166,25 @@ def test_a_title_never_ends_waiting_for_its_object() -> None:
         "at least five people dead."
     )
     assert not any(o.endswith(("Has Left", "Near", "In", "Of")) for o in options), options
+
+
+@pytest.mark.parametrize(
+    ("sentence", "pasted"),
+    [
+        # the headline pasted as the first line of the body, a sign changed
+        ("Death toll in Velna bridge collapse is 27 & not 31, says governor.", True),
+        # a lead that retells the headline with more in it stays
+        (
+            "The death toll in the Velna bridge collapse is 27, not 31 as first reported, the "
+            "governor said on Tuesday evening after a recount.",
+            False,
+        ),
+        ("The governor said the bridge would be rebuilt.", False),
+    ],
+)
+def test_the_headline_pasted_into_the_body_is_furniture(sentence: str, pasted: bool) -> None:
+    headline = "Death toll in Velna bridge collapse is 27, not 31, says governor"
+    assert pasted_headline(sentence, headline) is pasted
+    body = f"{sentence} Divers searched the river on Tuesday."
+    assert (0 in furniture(body, headline)) is pasted
+    assert furniture(body) == {}

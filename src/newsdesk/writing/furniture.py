@@ -17,6 +17,7 @@ A dateline at the head of a paragraph ("Rabat — ", "New Delhi: ", "Shillong, O
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 
 from newsdesk.text import split_sentences, strip_dateline
 
@@ -107,8 +108,20 @@ def sentence_reason(sentence: str) -> str | None:
     return None
 
 
-def furniture(body: str) -> dict[int, str]:
-    """Sentence index (as `split_sentences(body)` counts) -> why it is furniture."""
+def pasted_headline(sentence: str, headline: str) -> bool:
+    """The article's own headline pasted into its body ("Death toll in Balasore train accident
+    is 275 & not 288, clarifies Odisha Chief Secretary."): the same words in the same order,
+    give or take two. A lead that retells its headline with more in it is not one."""
+    a = re.findall(r"\w+", sentence.casefold())
+    b = re.findall(r"\w+", headline.casefold())
+    if len(b) < 5 or abs(len(a) - len(b)) > 2:
+        return False
+    return SequenceMatcher(None, a, b).ratio() >= 0.85
+
+
+def furniture(body: str, headline: str = "") -> dict[int, str]:
+    """Sentence index (as `split_sentences(body)` counts) -> why it is furniture. With the
+    article's `headline`, a sentence that only repeats it is furniture too."""
     found: dict[int, str] = {}
     index = 0
     paragraphs = re.split(r"\n\s*\n", body)
@@ -121,6 +134,8 @@ def furniture(body: str) -> dict[int, str]:
             whole = "a photo caption (a credit line follows)"
         for sentence in sentences:
             reason = whole or sentence_reason(sentence)
+            if reason is None and headline and pasted_headline(sentence, headline):
+                reason = "the headline pasted into the body"
             if reason:
                 found[index] = reason
             index += 1

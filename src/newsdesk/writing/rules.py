@@ -9,7 +9,7 @@ the writer reject bad model output early and fall back to source sentences.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal, get_args
@@ -267,3 +267,13 @@ def tag_words(text: str) -> list[str]:
         if len(word) >= 3 and word.replace("-", "").isalpha() and word not in STOPWORDS:
             out.append(word)
     return out
+
+
+def event_words(headlines: Sequence[str]) -> frozenset[str]:
+    """Stems of the content words at least two outlets' headlines share: what the story is
+    about as the outlets name it ("earthquake", "morocco", "toll")."""
+    counts: dict[str, int] = {}
+    for headline in dict.fromkeys(h.casefold() for h in headlines):
+        for word in stem_set(headline):
+            counts[word] = counts.get(word, 0) + 1
+    return frozenset(w for w, n in counts.items() if n >= 2)

@@ -16,6 +16,7 @@ from newsdesk.writing.rules import (
     CATEGORIES,
     DEFAULT_CATEGORY,
     SourceWords,
+    event_words,
     is_clickbait,
     near_identical,
     stem_set,
@@ -62,7 +63,7 @@ _CATEGORY_WORDS: dict[str, str] = {
     "Technology": "technology software app digital battery batteries computer internet data "
     "cyber startup start-up chip cells factory outage",
     "Science": "scientists researchers study fossil species museum satellite space launch "
-    "rocket research discovery whale orbit",
+    "rocket research discovery whale orbit spacecraft lunar moon astronauts",
     "Health": "health hospital measles vaccine vaccination patients doctors disease virus "
     "outbreak cases clinic",
     "Climate": "climate storm flood flooding rain rainfall weather emissions drought heatwave "
@@ -324,21 +325,11 @@ def _ends(tokens: Sequence[Token]) -> bool:
     return not (perfect and tokens[-1].tag == "VBN")
 
 
-def _event_words(headlines: Sequence[str]) -> frozenset[str]:
-    """Stems of the content words at least two outlets' headlines share: what the story is
-    about as the outlets name it ("earthquake", "morocco", "toll")."""
-    counts: dict[str, int] = {}
-    for headline in dict.fromkeys(h.casefold() for h in headlines):
-        for word in stem_set(headline):
-            counts[word] = counts.get(word, 0) + 1
-    return frozenset(w for w, n in counts.items() if n >= 2)
-
-
 def extractive_title(facts: Sequence[Fact], headlines: Sequence[str], evidence: SourceWords) -> str:
     """A title from a clause of the best facts that is not a source's headline: the one that
     names most of what the outlets' headlines name (the event, the place), the better fact
     first on a tie."""
-    named = _event_words(headlines)
+    named = event_words(headlines)
     best: tuple[float, str] | None = None
     for rank, fact in enumerate(facts[:6]):
         for title in _title_options(fact.text):
