@@ -276,9 +276,9 @@ def _probe_story() -> list[Article]:
             "Coast Radio",
             2,
             "Strela-2 probe lands near lunar north pole",
-            "Strela-2 left the Kasko launch site on 14 June. A Velnan probe has landed near the north pole of "
-            "the moon, a first for the country's space programme. The agency said the lander "
-            "would work for 14 days.",
+            "Strela-2 left the Kasko launch site on 14 June. A Velnan probe has landed near "
+            "the north pole of the moon, a first for the country's space programme. The "
+            "agency said the lander would work for 14 days.",
         ),
         _article(
             "Harbour Post",
