@@ -13,6 +13,7 @@ from newsdesk.writing.account import (
     Told,
     figures_in,
     one_place,
+    same_figure,
     settle,
     stale,
     tells_settled,
@@ -109,6 +110,18 @@ def test_stale_and_settled() -> None:
     assert not stale([Figure("dead", 12391), Figure("dead", 15383)], settled)
     assert not stale([Figure("missing", 12)], settled)
     assert tells_settled([Figure("dead", 15383), Figure("injured", 9)], settled) == {"dead"}
+    # two exact tolls 5% apart are two tolls: 288 is stale when 275 stands (a recount)
+    assert stale([Figure("dead", 288)], {"dead": 275.0})
+    assert not stale([Figure("dead", 2000)], {"dead": 2012.0})  # "about 2,000"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [(15000, 15383, True), (2012, 2000, True), (288, 275, False), (150, 152, True),
+     (151, 152, False), (6.8, 7, False), (3, 4, False), (11300, 11300, True)],
+)  # fmt: skip
+def test_same_figure(a: float, b: float, same: bool) -> None:
+    assert same_figure(a, b) is same
 
 
 def _article(outlet: str, hours: int, title: str, body: str) -> Article:
@@ -298,3 +311,46 @@ def test_the_lead_is_the_event_the_headlines_name_not_its_background() -> None:
         f.text for f in sheet.facts
     ]
     assert not sheet.facts[0].text.startswith("Velna's Strela-2 probe, named after")
+
+
+def _final_story() -> list[Article]:
+    return [
+        _article(
+            "Velna Daily",
+            0,
+            "Velna win the Coastal Cup",
+            "Captain Ilse Marn scored the only goal as Velna beat holders Ostrov 1-0 to win the "
+            "Coastal Cup in Ilsk on Sunday. Marn struck in the 29th minute from a corner. "
+            "About 40,000 fans watched in the rain.",
+        ),
+        _article(
+            "Coast Radio",
+            1,
+            "Velna beat Ostrov to take the Coastal Cup",
+            "Velna are the Coastal Cup champions, having beaten Ostrov by a goal to nil in the "
+            "final in Ilsk, and so avenged last year's defeat. Ostrov's keeper saved a penalty "
+            "in the second half. The trophy was handed over by the league's president.",
+        ),
+    ]
+
+
+def test_a_claim_a_sentence_repeats_in_one_of_its_clauses_is_told_once() -> None:
+    """Two outlets' openings tell the win in other words, one in a clause before the news
+    it adds: with an embedder, the second is a repeat (SAME_CLAUSE)."""
+    from newsdesk.models.embedding import MiniLMEmbedder
+    from newsdesk.writing.factsheet import claim_clauses
+
+    # cut at commas and joining words; who said it is no claim
+    assert claim_clauses(
+        "Velna are the champions, having beaten Ostrov 2-1 on Sunday, the coach said."
+    ) == [
+        "Velna are the champions",
+        "having beaten Ostrov 2-1 on Sunday",
+    ]
+    sources = _final_story()
+    texts = [f.text for f in build_fact_sheet(sources, pick_sources(sources)).facts]
+    assert any(t.startswith("Velna are the Coastal Cup champions") for t in texts), texts
+    embedded = build_fact_sheet(sources, pick_sources(sources), embedder=MiniLMEmbedder())
+    texts = [f.text for f in embedded.facts]
+    assert any(t.startswith("Captain Ilse Marn scored") for t in texts), texts
+    assert not any(t.startswith("Velna are the Coastal Cup champions") for t in texts), texts

@@ -214,10 +214,22 @@ def figures_in(sentence: str) -> tuple[Figure, ...]:
     return tuple(Figure(kind, value) for kind, value in found)
 
 
+def _rounded(value: float) -> bool:
+    """A large figure with two significant digits at most: 15,000, 2,000, 150."""
+    if value < 100 or value != int(value):
+        return False
+    digits = len(str(int(value)))
+    return int(value) % 10 ** (digits - 2) == 0
+
+
 def same_figure(a: float, b: float) -> bool:
-    """The same figure, told loosely when large ("more than 15,000" for 15,383); small ones
-    (a magnitude of 6.8 or 7, three dead or four) only when equal."""
-    return a == b or (min(a, b) >= 100 and abs(a - b) <= SAME_FIGURE * max(a, b))
+    """The same figure, told loosely when one of two large values is a round one ("more than
+    15,000" for 15,383); two exact ones (288 and 275) and small ones (a magnitude of 6.8 or 7,
+    three dead or four) only when equal."""
+    if a == b:
+        return True
+    loose = min(a, b) >= 100 and (_rounded(a) or _rounded(b))
+    return loose and abs(a - b) <= SAME_FIGURE * max(a, b)
 
 
 @dataclass(frozen=True, slots=True)
