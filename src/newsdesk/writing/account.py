@@ -218,8 +218,8 @@ def _rounded(value: float) -> bool:
     """A large figure with two significant digits at most: 15,000, 2,000, 150."""
     if value < 100 or value != int(value):
         return False
-    digits = len(str(int(value)))
-    return int(value) % 10 ** (digits - 2) == 0
+    whole = int(value)
+    return bool(whole % 10 ** (len(str(whole)) - 2) == 0)
 
 
 def same_figure(a: float, b: float) -> bool:

@@ -350,9 +350,9 @@ def _embed(reading: _Reading, embedder: SupportsEmbed | None) -> None:
         clauses = [p for p in claim_clauses(c.text) if p.strip() != c.text.strip()]
         texts.extend(clauses)
         owners.extend([i] * len(clauses))
-    rows = np.asarray(embedder.embed(texts), dtype=np.float32)
-    norms = np.linalg.norm(rows, axis=1, keepdims=True)
-    rows = rows / np.where(norms == 0, 1, norms)
+    raw = np.asarray(embedder.embed(texts), dtype=np.float32)
+    norms = np.linalg.norm(raw, axis=1, keepdims=True)
+    rows = raw / np.where(norms == 0, 1, norms)
     n = len(reading.candidates)
     reading.vectors = rows[:n]
     reading.candidates = [replace(c, row=i) for i, c in enumerate(reading.candidates)]
