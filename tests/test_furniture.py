@@ -7,7 +7,13 @@ import pytest
 
 from newsdesk.text import split_sentences
 from newsdesk.writing.furniture import furniture, paragraph_reason, pasted_headline, strip_lead
-from newsdesk.writing.titles import _title_options, choose_category, extractive_title
+from newsdesk.writing.titles import (
+    _title_options,
+    choose_category,
+    event_label,
+    extractive_title,
+    names_the_event,
+)
 
 
 @pytest.mark.parametrize(
@@ -188,3 +194,73 @@ def test_the_headline_pasted_into_the_body_is_furniture(sentence: str, pasted: b
     body = f"{sentence} Divers searched the river on Tuesday."
     assert (0 in furniture(body, headline)) is pasted
     assert furniture(body) == {}
+
+
+def test_a_title_leaves_out_a_cut_accusation_and_an_also() -> None:
+    options = _title_options(
+        "President Ana Ruiz on Saturday accused the militia's chief Piet Marn, whom she did "
+        "not name, of treason and warned of punishment."
+    )
+    assert "President Ana Ruiz on Saturday Accused the Militia's Chief Piet Marn" not in options
+    assert not _title_options("Militia fighters had also taken control of the airport at Ilsk.")
+
+
+@pytest.mark.parametrize(
+    ("headlines", "label"),
+    [
+        (
+            [
+                "Velnan drone strike on passenger train in Ostrov region kills three",
+                "Ostrov train hit: death toll rises",
+                "Velnan drone strike on train kills five in Ostrov",
+                "Leaders condemn the drone strike on a train",
+            ],
+            "Ostrov Drone Strike",
+        ),
+        (
+            [
+                "Estmark earthquake death toll rises to 632",
+                "800 killed as a quake strikes in Estmark",
+                "Estmark earthquake: toll passes 1,000",
+            ],
+            "Estmark Earthquake",
+        ),
+        # two countries most headlines name, in the order they give them
+        (
+            [
+                "Quake toll passes 4,000 in Turkey and Syria",
+                "Turkey, Syria earthquake kills 9,000",
+                "Earthquake in Turkey and Syria: toll climbs",
+            ],
+            "Turkey and Syria Earthquake",
+        ),
+        # no event noun two headlines share: a rate decision, a final
+        (["Central bank lifts rates to 4%", "Bank of Estmark raises rates again"], None),
+        (["Velna beat Ostrov to win the cup", "Velna win the Coastal Cup final"], None),
+    ],
+)
+def test_event_label(headlines: list[str], label: str | None) -> None:
+    found = event_label(headlines)
+    assert (str(found) if found else None) == label
+
+
+def test_a_title_that_names_neither_the_event_nor_its_place_is_led_by_them() -> None:
+    headlines = [
+        "Estmark earthquake death toll rises to 632",
+        "800 killed as a quake strikes in Estmark",
+        "Estmark earthquake: toll passes 1,000",
+    ]
+    assert (
+        names_the_event("Rescuers Reached Three Villages Cut off by Landslides", headlines)
+        == "Estmark Earthquake: Rescuers Reached Three Villages Cut off by Landslides"
+    )
+    # the event named, not the place: the place alone
+    assert (
+        names_the_event("At Least 1,012 People Were Killed in the Powerful Quake", headlines)
+        == "Estmark: At Least 1,012 People Were Killed in the Powerful Quake"
+    )
+    named = "Estmark Earthquake Toll Rises to 1,012 as Rescuers Dig"
+    assert names_the_event(named, headlines) == named
+    # too long with the label: as it was
+    long = "Rescuers " + " ".join(["and volunteers"] * 6) + " Reached Three Villages"
+    assert names_the_event(long, headlines) == long

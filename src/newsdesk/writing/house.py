@@ -35,7 +35,13 @@ from newsdesk.writing.rules import (
     looks_like_instruction,
     title_case,
 )
-from newsdesk.writing.titles import choose_category, choose_tags, extractive_title, title_problem
+from newsdesk.writing.titles import (
+    choose_category,
+    choose_tags,
+    extractive_title,
+    names_the_event,
+    title_problem,
+)
 
 MIN_BODY_WORDS = 250
 MAX_BODY_WORDS = 450
@@ -274,9 +280,11 @@ def _headline(
         title = " ".join(proposal.title.split()).rstrip(".")
         problem = title_problem(title, headlines, session.evidence)
         if problem is None:
-            return title_case(title), category
+            return names_the_event(title_case(title), headlines), category
         session.notes.append(f"headline: {problem}; title built from the lead fact")
-    return extractive_title(facts, headlines, session.evidence), category
+    return names_the_event(
+        extractive_title(facts, headlines, session.evidence), headlines
+    ), category
 
 
 def _problems(article: HouseArticle) -> list[str]:

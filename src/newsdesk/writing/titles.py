@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from newsdesk.models.tagger import Token, pos_tags
 from newsdesk.text import stem, words
@@ -314,15 +315,152 @@ def _cuts(tokens: list[str]) -> list[list[str]]:
 
 
 _OPEN_END = frozenset({"VB", "VBP", "VBZ", "IN", "DT", "TO", "CC", "PRP$", "POS", "WDT"})
+# Verbs whose object wants more after it: "accused X" of what, "urged X" to do what.
+_WANTS_MORE = frozenset({"accuse", "blame", "urge", "ask", "tell", "charge", "warn", "call"})
+_MORE = frozenset({"of", "to", "for", "that", "as", "over", "after"})
 
 
 def _ends(tokens: Sequence[Token]) -> bool:
     """A headline ends on a whole phrase: not on a preposition or article, nor on a verb that
-    wants its object ("A drone attack has left", but "The bank was closed" is whole)."""
+    wants its object ("A drone attack has left", but "The bank was closed" is whole), and
+    stands alone (no "also")."""
     if not tokens or tokens[-1].tag in _OPEN_END:
         return False
+    verb = next((i for i, t in enumerate(tokens) if t.tag in _FINITE), None)
+    if (
+        verb is not None
+        and tokens[verb].lemma in _WANTS_MORE
+        and not any(t.text.lower() in _MORE for t in tokens[verb + 1 :])
+    ):
+        return False  # "Putin accused the Wagner chief Yevgeny Prigozhin" (of what?)
+    if any(t.text.lower() == "also" for t in tokens):
+        return False  # "... Had Also Taken Control": a title that leans on another fact
     perfect = len(tokens) > 1 and tokens[-2].text.lower() in {"has", "have", "had"}
     return not (perfect and tokens[-1].tag == "VBN")
+
+
+# What happened, for an event the outlets' headlines name by a noun: "Morocco earthquake",
+# "Russian drone strike", "Nepal plane crash". One family a line: its forms are one event.
+_EVENT_FAMILIES = [
+    "earthquake earthquakes quake quakes tremor tremors",
+    "flood floods flooding",
+    "crash crashes derailment collision accident",
+    "strike strikes attack attacks airstrike bombing shelling",
+    "explosion explosions blast blasts",
+    "fire fires wildfire wildfires blaze",
+    "storm cyclone hurricane typhoon",
+    "landslide landslides avalanche mudslide",
+    "stampede crush",
+    "shooting shootings",
+    "eruption tsunami",
+    "mutiny uprising rebellion coup insurrection",
+    "riot riots",
+    "shipwreck sinking",
+]
+_EVENT_FAMILY = {w: i for i, line in enumerate(_EVENT_FAMILIES) for w in line.split()}
+_PLACE_AFTER_IN = re.compile(r"\b(?:in|near|off)\s+(?:the\s+)?([A-Z][\w-]+)")
+_SPELLINGS = {"turkiye": "Turkey", "türkiye": "Turkey"}
+
+
+def _place_of(headlines: Sequence[str]) -> str | None:
+    """The place most headlines name (two at least): a country or region by name, or a
+    capitalised word some headline has after "in"; the more specific one on a tie ("Cianjur"
+    over "Indonesia"); two countries each named by most headlines are told together, in the
+    order the headlines give them ("Turkey and Syria")."""
+    candidates: dict[str, str] = {}  # casefolded -> as written
+    for headline in headlines:
+        for word in re.findall(r"[A-Za-zÀ-ÿ]+", headline):
+            key = word.casefold()
+            if key in COUNTRIES or key in REGIONS or key in _SPELLINGS:
+                candidates.setdefault(
+                    _SPELLINGS.get(key, word).casefold(), _SPELLINGS.get(key, word)
+                )
+        for match in _PLACE_AFTER_IN.finditer(headline):
+            if match.group(1).casefold() not in _EVENT_FAMILY:
+                candidates.setdefault(match.group(1).casefold(), match.group(1))
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for headline in headlines:
+        named = [
+            _SPELLINGS.get(w.casefold(), w).casefold()
+            for w in re.findall(r"[A-Za-zÀ-ÿ]+", headline)
+        ]
+        for i, key in enumerate(named):
+            if key in candidates:
+                first[key] = min(first.get(key, i), i)
+        counts.update({k for k in named if k in candidates})
+    if not counts or max(counts.values()) < 2:
+        return None
+    top = max(counts.values())
+    best = sorted((k for k, n in counts.items() if n == top), key=lambda k: (k in COUNTRIES, k))[0]
+    countries = [k for k, n in counts.items() if k in COUNTRIES and n * 2 > len(headlines)]
+    if len(countries) == 2 and best in countries:
+        return " and ".join(candidates[k] for k in sorted(countries, key=lambda k: first[k]))
+    return candidates[best]
+
+
+@dataclass(frozen=True, slots=True)
+class EventLabel:
+    """What a story is, as its headlines name it: "Kharkiv" "drone" "strike"."""
+
+    place: str
+    modifier: str
+    noun: str
+
+    def __str__(self) -> str:
+        return title_case(" ".join(p for p in (self.place, self.modifier, self.noun) if p))
+
+
+def event_label(headlines: Sequence[str]) -> EventLabel | None:
+    """What the story is, as two headlines or more name it: the place and the event noun,
+    with the noun before it when two headlines have that noun ("Kharkiv Drone Strike",
+    "Nepal Plane Crash", "Morocco Earthquake"); None for a story no such noun names (a rate
+    decision, a landing, a final)."""
+    unique = list(dict.fromkeys(" ".join(h.split()) for h in headlines if h.strip()))
+    tagged = pos_tags(unique)
+    families: Counter[int] = Counter()
+    surfaces: dict[int, Counter[str]] = {}
+    before: dict[int, Counter[str]] = {}
+    nouns: Counter[str] = Counter()  # common nouns written in lower case somewhere
+    for tokens in tagged:
+        seen: set[int] = set()
+        nouns.update({t.text for t in tokens if t.tag in ("NN", "NNS") and t.text.islower()})
+        for i, t in enumerate(tokens):
+            family = _EVENT_FAMILY.get(t.text.casefold())
+            if family is None or t.tag not in ("NN", "NNS", "NNP", "NNPS", "VBZ", "VBD", "VBN"):
+                continue
+            seen.add(family)
+            if t.tag.startswith("NN"):
+                surfaces.setdefault(family, Counter())[t.text.casefold()] += 1
+                if i > 0 and tokens[i - 1].tag in ("NN", "NNS"):
+                    before.setdefault(family, Counter())[tokens[i - 1].text.casefold()] += 1
+        families.update(seen)
+    if not families:
+        return None
+    family, count = families.most_common(1)[0]
+    if count < 2 or family not in surfaces:
+        return None
+    forms = surfaces[family]
+    noun = min(forms, key=lambda f: (-forms[f], len(f)))  # the commonest, the shorter on a tie
+    modifiers = [m for m, _ in before.get(family, Counter()).most_common() if nouns[m] >= 2]
+    return EventLabel(_place_of(unique) or "", modifiers[0] if modifiers else "", noun)
+
+
+def names_the_event(title: str, headlines: Sequence[str]) -> str:
+    """The title, led by what the story is ("Morocco Earthquake: ...") when it names neither
+    the event's noun nor its place; as it is when it does, or when no label fits."""
+    label = event_label(headlines)
+    if label is None:
+        return title
+    have = {stem(w) for w in words(title)}
+    has_event = _EVENT_FAMILY[label.noun] in {_EVENT_FAMILY.get(w.casefold()) for w in words(title)}
+    places = [stem(w) for w in words(label.place) if w.casefold() != "and"]
+    has_place = not places or any(p in have for p in places)
+    if has_event and has_place:
+        return title
+    # The event named but not where: the place alone ("Morocco: ... in the earthquake").
+    kicked = f"{label.place if has_event else label}: {title}"
+    return kicked if len(kicked.split()) <= MAX_TITLE_WORDS + 2 else title
 
 
 def extractive_title(facts: Sequence[Fact], headlines: Sequence[str], evidence: SourceWords) -> str:
@@ -331,7 +469,7 @@ def extractive_title(facts: Sequence[Fact], headlines: Sequence[str], evidence: 
     first on a tie."""
     named = event_words(headlines)
     best: tuple[float, str] | None = None
-    for rank, fact in enumerate(facts[:6]):
+    for rank, fact in enumerate(facts[:12]):
         for title in _title_options(fact.text):
             if title_problem(title, headlines, evidence) is not None:
                 continue
@@ -340,10 +478,22 @@ def extractive_title(facts: Sequence[Fact], headlines: Sequence[str], evidence: 
                 best = (value, title)
     if best is not None:
         return best[1]
-    # Last resort: a fact's opening words, cut to a length no headline of it has.
+    # Last resort: a fact's opening words, cut where a phrase ends if one does, to a length
+    # no headline of it has.
     for fact in facts:
         for size in (MAX_TITLE_WORDS, MAX_TITLE_WORDS - 3):
             title = title_case(" ".join(fact.text.split()[:size]).rstrip(",;:."))
             if not any(near_identical(title, h) for h in headlines):
-                return title
+                return _whole_phrase(title)
     return "Untitled Story"
+
+
+def _whole_phrase(title: str) -> str:
+    """The longest cut of `title` (five words at least) that ends on a whole phrase and still
+    says something; the title itself when none does."""
+    tokens = title.split()
+    cuts = [" ".join(tokens[:n]).rstrip(",;:") for n in range(len(tokens), MIN_TITLE_WORDS - 1, -1)]
+    for cut, tags in zip(cuts, pos_tags(cuts), strict=True):
+        if _ends(tags) and _is_statement(tags) and tags[-1].tag not in ("VBD", "WP", ","):
+            return cut
+    return title
