@@ -447,10 +447,11 @@ def event_label(headlines: Sequence[str]) -> EventLabel | None:
 
 
 def names_the_event(title: str, headlines: Sequence[str]) -> str:
-    """The title, led by what the story is ("Morocco Earthquake: ...") when it names neither
-    the event's noun nor its place; as it is when it does, or when no label fits."""
+    """The title, led by what the story is ("Nepal Plane Crash: ...") when it does not name
+    the event's noun, or by the place alone when it names the event but not where ("Morocco:
+    ..."); as it is when it names both, or when no label with a place fits."""
     label = event_label(headlines)
-    if label is None:
+    if label is None or not label.place:  # "Floods: ..." would say less than the title
         return title
     have = {stem(w) for w in words(title)}
     has_event = _EVENT_FAMILY[label.noun] in {_EVENT_FAMILY.get(w.casefold()) for w in words(title)}
