@@ -12,7 +12,10 @@ the code (eval/events/README.md). The articles go through what `newsdesk run` do
   cosine of at least 0.6 between MiniLM embeddings (a proxy: it is lenient with a sentence on
   the same subject and strict with a paraphrase in other words, so the main-fact line is also
   printed for a reader to check);
-- told twice: pairs of body sentences with a cosine of at least 0.8;
+- told twice: pairs of body sentences with a cosine of at least 0.8; and pairs of which a
+  clause of one and a clause of the other (cut at commas and joining words, four words or
+  more, who-said-it clauses aside) have a cosine of at least 0.75 ("Spain beat England 1-0 to
+  win the World Cup" again inside "Spain are the champions, having beaten England ...");
 - side by side: a disagreement of the key (a toll that rose, two counts) whose values appear in
   the article in more than one form with no word that reconciles them (rose, revised, earlier,
   according to, said, while ...);
@@ -50,6 +53,9 @@ ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "eval" / "events"
 COVERED = 0.6
 REPEATED = 0.8
+CLAUSE_REPEATED = 0.75
+_CLAUSE = re.compile(r",\s|;\s|:\s|\s[-–—]\s|\s(?:as|while|after|and|but|which|who)\s")
+_SAID = re.compile(r"\b(?:said|says|told|according|reported|added)\b", re.IGNORECASE)
 _RECONCILE = re.compile(
     r"\b(?:rose|risen|climbed|increased|revised|updated|earlier|later|initially|first|up from"
     r"|down from|according to|said|says|put|puts|estimated|while|whereas|but|other)\b",
@@ -72,6 +78,7 @@ class Score:
     major: tuple[int, int]
     minor: tuple[int, int]
     told_twice: int
+    clause_twice: int
     side_by_side: int
     disagreements: int
     furniture: list[str]
@@ -100,6 +107,29 @@ def _title_words(title: str, wanted: str) -> float:
     words = {w for w in re.findall(r"[a-z0-9]+", wanted.lower()) if w not in STOPWORDS}
     have = set(re.findall(r"[a-z0-9]+", title.lower()))
     return len(words & have) / len(words) if words else 1.0
+
+
+def _clause_repeats(sentences: Sequence[str], embedder: MiniLMEmbedder) -> int:
+    """Pairs of sentences of which a clause of one tells a clause of the other again."""
+    units = [
+        (i, part)
+        for i, sentence in enumerate(sentences)
+        for part in [sentence, *_CLAUSE.split(sentence)]
+        if len(part.split()) >= 4 and not _SAID.search(part)
+    ]
+    if not units:
+        return 0
+    rows = embedder.embed([u for _, u in units])
+    rows = rows / np.linalg.norm(rows, axis=1, keepdims=True)
+    sims = rows @ rows.T
+    return len(
+        {
+            (units[a][0], units[b][0])
+            for a in range(len(units))
+            for b in range(len(units))
+            if units[a][0] < units[b][0] and sims[a, b] >= CLAUSE_REPEATED
+        }
+    )
 
 
 def score_event(path: Path, writer: str, embedder: MiniLMEmbedder) -> tuple[Score, str]:
@@ -140,6 +170,7 @@ def score_event(path: Path, writer: str, embedder: MiniLMEmbedder) -> tuple[Scor
         for j in range(i + 1, len(sentences))
         if pairs[i, j] >= REPEATED
     )
+    clause_twice = _clause_repeats(sentences, embedder)
     lowered = prose.lower()
     leaked = [f for f in key["furniture"] if f.strip() and f.strip().lower()[:40] in lowered]
     leaked += [m.group(0) for m in _CREDIT.finditer(prose)]
@@ -156,6 +187,7 @@ def score_event(path: Path, writer: str, embedder: MiniLMEmbedder) -> tuple[Scor
         major=share("major"),
         minor=share("minor"),
         told_twice=twice,
+        clause_twice=clause_twice,
         side_by_side=_side_by_side(body, key.get("disagreements", [])),
         disagreements=len(key.get("disagreements", [])),
         furniture=sorted(set(leaked)),
@@ -209,7 +241,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"\n  main fact covered {sum(s.main_covered for s in scores)}/{n}; major facts "
         f"{major[0]}/{major[1]}; minor facts {minor[0]}/{minor[1]}\n"
         f"  sentence pairs told twice {sum(s.told_twice for s in scores)} "
-        f"(in {sum(s.sentences for s in scores)} sentences); disagreements side by side "
+        f"(in {sum(s.sentences for s in scores)} sentences), sharing a clause "
+        f"{sum(s.clause_twice for s in scores)}; disagreements side by side "
         f"{sum(s.side_by_side for s in scores)}/{sum(s.disagreements for s in scores)}\n"
         f"  articles with furniture leaked {sum(bool(s.furniture) for s in scores)}/{n} "
         f"({sum(len(s.furniture) for s in scores)} pieces); category right "
