@@ -56,6 +56,17 @@ T0 = datetime(2026, 3, 4, 6, tzinfo=UTC)
         ("The epicentre was 35 kilometres northwest of Ostrov.", {("distance from Ostrov", 35)}),
         ("A magnitude 6.3 quake struck at dawn.", {("magnitude", 6.3)}),
         ("It measured 7 degrees on the Richter scale.", {("magnitude", 7)}),
+        # a second place's count in the same clause
+        (
+            "Officials said 91 had died in Velna and 12 in Ostrov by noon.",
+            {("dead in Velna", 91), ("dead in Ostrov", 12)},
+        ),
+        # an increment is no count so far; the total it brings is
+        (
+            "Divers recovered two more bodies, bringing the death toll to 71.",
+            {("dead", 71)},
+        ),
+        ("Police have identified 22 bodies so far.", {("identified", 22)}),
         # not counts: a year, a projection, a price, a bare number
         ("In 2019, the bridge was rebuilt for 40 million.", set()),
         ("The mayor said the toll could reach 20,000.", set()),

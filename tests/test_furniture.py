@@ -155,6 +155,12 @@ def test_an_extractive_title_is_a_statement_not_a_fragment() -> None:
             "Estmark's first weather satellite, Fyr-2, reached orbit on Tuesday after a launch.",
             "Estmark's First Weather Satellite Reached Orbit",
         ),
+        # the main verb, not the relative clause's; a whole clause of 15 words stays whole
+        (
+            "The death toll from a massive quake that struck Velna and Ostrov climbed above "
+            "1,500 on Wednesday, as rescuers dug through the night.",
+            "The Death Toll from a Massive Quake That Struck Velna and Ostrov Climbed Above 1,500",
+        ),
         # "About 320 people" is a subject with its count's hedge
         (
             "About 320 people were evacuated from their homes in Marrowgate overnight.",
@@ -194,6 +200,14 @@ def test_the_headline_pasted_into_the_body_is_furniture(sentence: str, pasted: b
     body = f"{sentence} Divers searched the river on Tuesday."
     assert (0 in furniture(body, headline)) is pasted
     assert furniture(body) == {}
+
+
+def test_a_relative_clause_is_no_statement_of_its_own() -> None:
+    options = _title_options(
+        "The death toll from a massive quake that struck Velna and Ostrov climbed above 1,500 "
+        "on Wednesday night after rescuers in both countries pulled more bodies from the ruins."
+    )
+    assert not any(o.startswith("The Death Toll") and "Climbed" not in o for o in options)
 
 
 def test_a_title_leaves_out_a_cut_accusation_and_an_also() -> None:

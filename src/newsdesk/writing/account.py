@@ -118,6 +118,14 @@ _NOT_PLACES = re.compile(
     r"|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|The|An?|This|That)$"
 )
 _NOT_A_COUNT = re.compile(r"^(?:19|20)\d\d$")  # a year
+# "recovered two more bodies", "three additional deaths": an increment, not a count so far
+_INCREMENT = re.compile(r"^\s+(?:more|additional|further|other|new)\b", re.IGNORECASE)
+# "12,391 had died in Turkey and 2,992 in Syria": the same count for a second place
+_AND_IN_PLACE = re.compile(
+    rf"^\s+in\s+[A-Z][\w-]+\s*,?\s+and\s+{_HEDGE}{_NUM}\s+in\s+(?P<place>[A-Z][\w-]+)"
+)
+# "have identified 22 bodies": how many are known by name, not how many were found
+_IDENTIFIED = re.compile(r"\bidentified\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,14 +197,22 @@ def figures_in(sentence: str) -> tuple[Figure, ...]:
     for m in matches:
         if _NOT_A_COUNT.match(m.group("num")) and not m.group("scale"):
             continue
+        if m.re is _AFTER and _INCREMENT.match(sentence[m.end("num") :]):
+            continue  # "two more bodies"; but "wounded two more" counts two
         value = _value(m.group("num"), m.group("scale"))
         word = m.group("kind").lower()
         # "a total of" counts whatever the sentence counted before it, if anything
         kind = last if word == "total" else _kind(word)
+        if _IDENTIFIED.search(sentence[max(0, m.start("num") - 20) : m.start("num")]):
+            kind = "identified"
         if value is not None and kind:
             place = "" if word == "total" else _scope(sentence, m.start(), m.start("num"), m.end())
             found[(f"{kind} in {place}" if place else kind, value)] = None
             last = kind
+            second = _AND_IN_PLACE.match(sentence[m.end() :])
+            if place and second and (other := _value(second.group("num"), second.group("scale"))):
+                where = _SPELLINGS.get(second.group("place"), second.group("place"))
+                found[(f"{kind} in {where}", other)] = None
     for pattern, kind in _PLAIN_KINDS:
         for m in pattern.finditer(sentence):
             value = _value(m.group("num"), m.group("scale"))

@@ -226,7 +226,15 @@ def _is_statement(tokens: Sequence[Token]) -> bool:
         tokens = tokens[1:]
     if not tokens or tokens[0].tag not in _SUBJECT_START:
         return False
-    verb = next((i for i, t in enumerate(tokens) if t.tag in _FINITE), None)
+    # The main verb, not one of a relative clause ("The toll from a quake that struck Turkey").
+    verb = next(
+        (
+            i
+            for i, t in enumerate(tokens)
+            if t.tag in _FINITE and not (i > 0 and tokens[i - 1].tag in ("WDT", "WP"))
+        ),
+        None,
+    )
     # The subject has a noun: not "22 are being handed over" (22 of what?).
     return verb is not None and any(t.tag.startswith("NN") for t in tokens[:verb])
 
@@ -305,7 +313,7 @@ def _clauses(sentence: str, statement: str) -> list[str]:
 
 def _cuts(tokens: list[str]) -> list[list[str]]:
     """The clause itself when short enough, else each cut that keeps it a statement."""
-    if len(tokens) <= MAX_TITLE_WORDS:
+    if len(tokens) <= MAX_TITLE_WORDS + 1:  # a whole clause of 15 words beats a cut one
         return [tokens] if len(tokens) >= MIN_TITLE_WORDS else []
     cuts = [i for i in range(MIN_TITLE_WORDS, MAX_TITLE_WORDS + 1) if tokens[i] in _CUT_BEFORE]
     kept = _statements([" ".join(tokens[:i]) for i in cuts])
