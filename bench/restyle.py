@@ -28,13 +28,13 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from newsdesk.demo import load_world, story_articles
+from newsdesk.models.ner import spacy_entities
 from newsdesk.models.registry import text_model
 from newsdesk.models.text import TextModel
 from newsdesk.pipeline.voices import CheckedRewrite, remembering, restyle_checked
 from newsdesk.prompts.voices import voice_names
 from newsdesk.records import Article, ItemStatus
 from newsdesk.settings import Settings
-from newsdesk.verify.checks.entities import spacy_entities
 
 DEFAULT_STORIES = "lumora-factory,kellsby-library"
 NOW = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)

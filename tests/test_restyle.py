@@ -24,6 +24,7 @@ from newsdesk.demo.fixtures import fill_store
 from newsdesk.formats.house import parse_house
 from newsdesk.formats.voice import parse_voice
 from newsdesk.models.fake import FakeModel
+from newsdesk.models.ner import spacy_entities
 from newsdesk.models.text import Prompt
 from newsdesk.pipeline.voices import MIN_COVERAGE, CheckedRewrite, remembering, restyle_checked
 from newsdesk.pipeline.writing import write_stories
@@ -31,7 +32,6 @@ from newsdesk.prompts.voices import load_voice, voice_names
 from newsdesk.records import Article, ItemStatus
 from newsdesk.store import Store
 from newsdesk.verify import Verdict
-from newsdesk.verify.checks.entities import spacy_entities
 from newsdesk.web import create_app, export_text
 from newsdesk.writing.drafts import Fact, SourceRef
 from newsdesk.writing.restyle import missing_details

@@ -20,9 +20,9 @@ from pydantic import BaseModel
 
 from newsdesk.models.embedding import FakeEmbedder, MiniLMEmbedder
 from newsdesk.models.fake import FakeModel
+from newsdesk.models.ner import Entity, spacy_entities
 from newsdesk.models.text import Prompt
 from newsdesk.verify import SourceDoc, Verdict, Verification, hold_reasons, repair, verify
-from newsdesk.verify.checks.entities import Entity, spacy_entities
 from newsdesk.verify.checks.evidence import consistent_labels
 from newsdesk.verify.checks.normal import content_stems
 from newsdesk.verify.checks.numbers import figures

@@ -77,13 +77,17 @@ def test_extractive_writer_on_every_multi_outlet_demo_story(story_id: str) -> No
     assert_house_article(draft, sources)
     assert draft.writer == "extractive"
     assert draft.completion_tokens == 0
-    # Citations by construction: each body sentence is (the tail of) the sentence it cites.
+    # Citations by construction: each body sentence is (the tail of) the sentence it cites,
+    # or that sentence with a person named before called by surname (writing/references.py).
     body = [s for p in draft.article.paragraphs for s in split_sentences(p)]
     assert [c.text for c in draft.citations] == body
     for citation in draft.citations:
         ref = citation.sources[0]
         cited = split_sentences(sources[ref.article].body)[ref.sentence]
-        assert cited.endswith(citation.text)
+        if citation.verbatim:
+            assert cited.endswith(citation.text)
+        else:
+            assert set(citation.text.split()) < set(cited.split()), (citation.text, cited)
 
 
 def test_syndicated_copies_are_read_once_and_all_listed() -> None:

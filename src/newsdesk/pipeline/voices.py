@@ -22,6 +22,7 @@ from typing import Any
 from newsdesk.errors import NewsdeskError
 from newsdesk.formats.house import LayoutError
 from newsdesk.formats.payload import SectionPayload, VoicePayload
+from newsdesk.models.ner import Entity, spacy_entities
 from newsdesk.models.text import TextModel
 from newsdesk.prompts.voices import Voice, load_voice
 from newsdesk.records import Article
@@ -34,7 +35,6 @@ from newsdesk.verify import (
     verify,
 )
 from newsdesk.verify.checks.documents import Annotate, SourceDoc
-from newsdesk.verify.checks.entities import Entity, spacy_entities
 from newsdesk.writing.drafts import Fact
 from newsdesk.writing.restyle import Rewrite, missing_details, restyle
 from newsdesk.writing.rewording import Line

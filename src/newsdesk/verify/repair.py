@@ -11,10 +11,10 @@ from pydantic import BaseModel, Field
 
 from newsdesk.errors import ModelError
 from newsdesk.models.embedding import SupportsEmbed
+from newsdesk.models.ner import spacy_entities
 from newsdesk.models.text import Prompt, TextModel, complete_json
 from newsdesk.text import split_sentences
 from newsdesk.verify.checks.documents import Annotate, SourceDoc
-from newsdesk.verify.checks.entities import spacy_entities
 from newsdesk.verify.checks.problems import Verdict
 from newsdesk.verify.verifier import SentenceCheck, Verification, verify
 

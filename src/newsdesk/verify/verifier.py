@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsdesk.models.embedding import SupportsEmbed
+from newsdesk.models.ner import spacy_entities
 from newsdesk.models.text import TextModel
 from newsdesk.verify.checks.documents import Annotate, Document, Passage, SourceDoc
-from newsdesk.verify.checks.entities import spacy_entities
 from newsdesk.verify.checks.evidence import Evidence, prepare
 from newsdesk.verify.checks.facts import check_names, check_numbers, check_places, check_titles
 from newsdesk.verify.checks.meaning import (

@@ -27,6 +27,7 @@ from newsdesk.records import Article, HouseArticle, RelatedArticle, as_utc
 from newsdesk.writing.claims import notes
 from newsdesk.writing.drafts import EXTRACTIVE, Draft, Fact, StepTiming
 from newsdesk.writing.factsheet import build_fact_sheet, pick_sources, plan_paragraphs
+from newsdesk.writing.references import second_references
 from newsdesk.writing.rewording import Line, Similar, align_reply, cite, verbatim
 from newsdesk.writing.rules import (
     CATEGORIES,
@@ -79,7 +80,7 @@ def write_story(
     session.steps.append(StepTiming("fact sheet", time.perf_counter() - started))
     session.notes.extend(f"dropped from sources: {reason}" for reason in sheet.dropped)
     headlines = [sources[i].title for i in pick.related]
-    paragraphs = _body(session, plan)
+    paragraphs = _second_references(_body(session, plan))
     bodies = [sources[g.lead].body for g in pick.groups]
     title, category = _headline(session, headlines, sheet.facts, bodies)
     article = HouseArticle(
@@ -167,6 +168,12 @@ def _body(session: _Session, plan: Sequence[Sequence[Fact]]) -> list[list[Line]]
     paragraphs = [_paragraph(session, n, len(plan), facts) for n, facts in enumerate(plan, start=1)]
     _fit_length(paragraphs, session.notes)
     return paragraphs
+
+
+def _second_references(paragraphs: list[list[Line]]) -> list[list[Line]]:
+    """Each person named in full once, by surname after (writing/references.py)."""
+    texts = iter(second_references([line.text for lines in paragraphs for line in lines]))
+    return [[replace(line, text=next(texts)) for line in lines] for lines in paragraphs]
 
 
 def _word_range(fact_words: int) -> tuple[int, int]:

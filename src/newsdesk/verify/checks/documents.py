@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from newsdesk.models.ner import Entity
 from newsdesk.text import split_sentences
-from newsdesk.verify.checks.entities import Entity
 from newsdesk.verify.checks.normal import name_key, tokens
 
 # Lines of the house layout (seed 000) that are not prose and are never checked.

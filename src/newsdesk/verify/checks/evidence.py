@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from newsdesk.models.ner import Entity
 from newsdesk.text import STOPWORDS
 from newsdesk.verify.checks.documents import (
     Annotate,
@@ -16,7 +17,6 @@ from newsdesk.verify.checks.documents import (
     prose_paragraphs,
     sentence_texts,
 )
-from newsdesk.verify.checks.entities import Entity
 from newsdesk.verify.checks.normal import content_stems, name_key, place_stem, same_place, tokens
 from newsdesk.verify.checks.numbers import Figures, figures
 from newsdesk.verify.checks.relations import ROLE_NOUNS, Containment, Title, containments, titles

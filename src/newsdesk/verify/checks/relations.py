@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from newsdesk.models.ner import Entity
 from newsdesk.text import STOPWORDS
 from newsdesk.verify.checks.documents import Passage
-from newsdesk.verify.checks.entities import Entity
 from newsdesk.verify.checks.normal import name_key, same_place
 
 _PLACES = frozenset({"GPE", "LOC", "FAC"})
