@@ -228,6 +228,17 @@ def test_a_speaker_is_named_in_full_before_a_surname_alone() -> None:
     assert introduced(lead, [one, two]) == []  # neither can come first
 
 
+def test_someone_mentioned_by_surname_is_named_in_full_first() -> None:
+    lead = [_fact("The central bank raised its rate to 4% on Wednesday.", 0)]
+    bare = _fact("Markets focused on Ruiz's remarks about the months ahead.", 1)
+    other = _fact("The vote on the committee was unanimous.", 2)
+    full = _fact("Governor Ana Ruiz said more work lay ahead.", 3)
+    # the fact naming her in full moves up to just before the bare mention
+    assert introduced(lead, [bare, other, full]) == [full, bare, other]
+    # with nobody naming her in full, a mention (not a speaker) stays where it was
+    assert introduced(lead, [bare, other]) == [bare, other]
+
+
 def test_settling_is_the_same_in_any_order_and_with_undated_articles() -> None:
     told = [
         _told("Velna Daily", None, ("magnitude", 6.2)),

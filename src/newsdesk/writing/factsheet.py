@@ -29,6 +29,7 @@ from newsdesk.writing.account import (
 )
 from newsdesk.writing.drafts import Fact, SourceRef, fact_runs
 from newsdesk.writing.furniture import furniture, openings, strip_lead
+from newsdesk.writing.references import people_named
 from newsdesk.writing.rules import (
     SourceWords,
     dice,
@@ -644,34 +645,54 @@ def _names_in_full(text: str, surname: str) -> bool:
     return re.search(rf"\b[A-Z][\w.-]*\s+{re.escape(surname)}\b", text) is not None
 
 
+def _bare_mentions(text: str, surnames: set[str]) -> set[str]:
+    """The surnames of people named in full somewhere that this text uses alone ("Powell's
+    comments", "after Lukashenko held talks")."""
+    bare = outside_quotes(text)
+    return {
+        s
+        for s in surnames
+        if re.search(rf"\b{re.escape(s)}\b", bare) and not _names_in_full(text, s)
+    }
+
+
 def introduced(before: Sequence[Fact], facts: list[Fact]) -> list[Fact]:
-    """`facts` in order, but a fact whose speaker is called by surname alone comes after a
-    fact naming them in full: that fact moves up to just before it, and without one among
-    the facts it is left out (a reader would not know who "Jena" is)."""
+    """`facts` in order, but a fact that calls someone by surname alone comes after a fact
+    naming them in full: that fact moves up to just before it. A speaker ("Jena said") with
+    no fact naming them in full is left out with their fact (a reader would not know who
+    "Jena" is); a bare mention of someone else stays where it is."""
+    surnames = {name.split()[-1] for name in people_named([f.text for f in [*before, *facts]])}
     out: list[Fact] = []
     todo = list(facts)
     moved: set[int] = set()  # each fact moves up once at most: two facts may name each other
     while todo:
         fact = todo.pop(0)
         told = [*before, *out]
+        speakers = _bare_speakers(fact.text)
         missing = [
             name
-            for name in _bare_speakers(fact.text)
+            for name in speakers | _bare_mentions(fact.text, surnames)
             if not _names_in_full(fact.text, name)
             and not any(_names_in_full(f.text, name) for f in told)
         ]
         if not missing:
             out.append(fact)
             continue
+        # A fact naming them all in full, else one naming the speakers (who must be known).
+        wanted = [missing, [n for n in missing if n in speakers]]
         later = [
             f
+            for names in wanted
+            if names
             for f in todo
-            if id(f) not in moved and all(_names_in_full(f.text, name) for name in missing)
+            if id(f) not in moved and all(_names_in_full(f.text, name) for name in names)
         ]
         if later:
             moved.add(id(later[0]))
             todo.remove(later[0])
             todo[:0] = [later[0], fact]
+        elif not speakers & set(missing):
+            out.append(fact)  # a bare mention, not a speaker: better told than left out
     return out
 
 

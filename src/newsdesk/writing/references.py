@@ -58,17 +58,22 @@ _TITLED = re.compile(
 )
 
 
-def _people(texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
-    """Each text's mentions of people by full name (two words or more), as (start, end,
-    name): what the tagger calls a PERSON, a name introduced with a role in commas, and
-    a name after a role word, and every other place any of these appears word for word."""
+def people_named(texts: Sequence[str]) -> set[str]:
+    """The full names (two words or more) of the people the texts name: what the tagger
+    calls a PERSON, a name introduced with a role in commas, a name after a role word; each
+    one a person's only if some text gives it a role or a verb of saying (`_cued`)."""
     names: set[str] = set()
     for text, entities in zip(texts, spacy_entities(list(texts)), strict=True):
         names.update(e.text for e in entities if e.label == "PERSON" and len(e.text.split()) >= 2)
         names.update(m.group(1) for m in _INTRODUCED.finditer(text))
         names.update(m.group(1) for m in _TITLED.finditer(text))
     names = {re.sub(r"['’]s$", "", n) for n in names}
-    names = {n for n in names if _cued(n, texts)}
+    return {n for n in names if _cued(n, texts)}
+
+
+def _people(texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
+    """Each text's mentions of the people `people_named` finds, as (start, end, name)."""
+    names = people_named(texts)
     mentions = []
     for text in texts:
         found = [
