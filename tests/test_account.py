@@ -286,6 +286,8 @@ def test_an_attributed_figure_of_a_count_that_does_not_grow_may_stand_beside_ano
         ("In this, more than 50 homes are expected to be lost.", True),
         ("The organisation, meanwhile, sent two field hospitals.", True),
         ("Also, the governor asked residents to stay indoors.", True),
+        ("In the 71st, his cross from the right found the captain.", True),
+        ("In the 71st minute, Velna's captain scored from a corner.", False),
         ("Governor Mara Jelen said the search would go on all night.", False),
         ("The civil protection office said 31 people had died.", False),
     ],

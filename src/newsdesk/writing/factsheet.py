@@ -72,7 +72,10 @@ _LEANS_BACK = re.compile(
     r"|\b(?:of\s+those|of\s+them|the\s+other\s+(?:two|three|one))\b"
     r"|(?:^|,\s*)(?:he|she|they)\s+(?:said|says|added|told|noted|wrote|stated)\b"
     r"|\bthe\s+(?:same\s+source|sources|organi[sz]ation|agency|official)\s+(?:said|says|added"
-    r"|stated|told|,\s*meanwhile)\b|^the\s+organi[sz]ation\b",
+    r"|stated|told|,\s*meanwhile)\b|^the\s+organi[sz]ation\b"
+    # an opening phrase, then a pronoun: "In the 71st, his cross from the right ..." (the
+    # demo's cup final, where the sentence before was about another player)
+    r"|^(?:in|on|at|after|by|with|minutes?\s+later)\b[^,]{0,30},\s+(?:he|she|they|his|her|their)\b",
     re.IGNORECASE,
 )
 _OUTLET_VOICE = re.compile(r"\b(?:our|we|us)\b", re.IGNORECASE)
