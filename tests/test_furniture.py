@@ -13,6 +13,7 @@ from newsdesk.writing.titles import (
     event_label,
     extractive_title,
     names_the_event,
+    title_problem,
 )
 
 
@@ -278,3 +279,22 @@ def test_a_title_that_names_neither_the_event_nor_its_place_is_led_by_them() -> 
     # too long with the label: as it was
     long = "Rescuers " + " ".join(["and volunteers"] * 6) + " Reached Three Villages"
     assert names_the_event(long, headlines) == long
+
+
+def test_a_title_may_not_turn_the_sides_around() -> None:
+    from newsdesk.writing.rules import SourceWords
+
+    evidence = SourceWords.of(
+        [
+            "A Velnan drone strike hit a passenger train in the Ostrov region, killing five.",
+            "Velna's attack on the train was condemned abroad.",
+        ]
+    )
+    headlines = ["Drone strike on train kills five"]
+    problem = title_problem("Ostrovan Drone Strike Hits Passenger Train", headlines, evidence)
+    assert problem == "no source calls the strike Ostrovan"
+    for title in (
+        "Velnan Drone Strike Hits Passenger Train in Ostrov",
+        "Velnan Attack on Passenger Train Condemned Abroad",
+    ):
+        assert title_problem(title, headlines, evidence) is None

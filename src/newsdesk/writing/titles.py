@@ -189,6 +189,35 @@ def title_problem(title: str, headlines: Sequence[str], evidence: SourceWords) -
         return f"names no source has: {', '.join(names)}"
     if evidence.support(title) < MIN_TITLE_SUPPORT:
         return "wording mostly not from the sources"
+    if side := _unsupported_side(title, evidence):
+        return f"no source calls {side}"
+    return None
+
+
+# "Ukrainian Drone Strike Hits Civilian Train" where every source says a Russian one: who
+# acted, by the adjective of a people before the event's noun.
+_PEOPLE = re.compile(r"^[A-Z][a-z]+(?:ian|ean|ese|ish|an|i)$")
+
+
+def _unsupported_side(title: str, evidence: SourceWords) -> str | None:
+    """'the strike Ukrainian' when no source ties that people to that kind of event (as
+    "Ukrainian ... strike", "Ukraine's ... strike" or "strike by Ukraine"); None otherwise."""
+    tokens = re.findall(r"[\w'’-]+", title)
+    for i, side in enumerate(tokens):
+        if not _PEOPLE.match(side):
+            continue
+        event = next((t.lower() for t in tokens[i + 1 : i + 4] if t.lower() in _EVENT_FAMILY), None)
+        if event is None:
+            continue
+        family = "|".join(w for w, f in _EVENT_FAMILY.items() if f == _EVENT_FAMILY[event])
+        root = re.escape(stem(side)[:5])
+        said = re.search(
+            rf"\b{root}\w*(?:'s)?\s+(?:[\w-]+\s+){{0,3}}?(?:{family})\b"
+            rf"|\b(?:{family})\s+(?:[\w-]+\s+){{0,3}}?by\s+{root}\w*",
+            evidence.text,
+        )
+        if said is None:
+            return f"the {event} {side}"
     return None
 
 

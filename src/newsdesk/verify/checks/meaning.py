@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from newsdesk.verify.checks.evidence import Evidence, Located
 from newsdesk.verify.checks.normal import content_stems, plain
 from newsdesk.verify.checks.problems import Problem, Verdict
-from newsdesk.verify.checks.support import Alignment, WordMatch, reported_speaker
+from newsdesk.verify.checks.support import Alignment, WordMatch, reported_speaker, speaker_of
 
 _QUOTED = re.compile(r"\"[^\"]*\"")
 
@@ -49,7 +49,9 @@ _NEGATION = re.compile(
 _NEGATIVE = re.compile(
     _NEGATION.pattern
     + r"|\b(?:fail(?:ed|s)?|refus(?:ed|es)?|declin(?:ed|es)?|denie[sd]|deny|reject(?:ed|s)?"
-    r"|lack(?:ed|s|ing)?|absent|barred|blocked|halted|suspended|no\s+longer|un[a-z]{4,})\b",
+    r"|lack(?:ed|s|ing)?|absent|barred|blocked|halted|suspended|no\s+longer"
+    # "unhurt", "unable", "unclear"; not "underwater", "united", "union", "unanimous", "until"
+    r"|un(?!der|it|ion|iq|iv|if|anim|til|cle)[a-z]{4,})\b",
     re.IGNORECASE,
 )
 # "The agency blamed X" reports an accusation; the sources' "appeared to be the work of X" is
@@ -80,11 +82,13 @@ def sentence_parts(text: str) -> list[str]:
 
 
 def _source_parts(evidence: Evidence) -> list[tuple[str, str, frozenset[str]]]:
-    """Every part of every source sentence: (part outside quotes, its whole sentence with its
-    quotes, its content stems)."""
+    """Every part of every source sentence: (part, its whole sentence with its quotes, its
+    content stems). A source's quoted words stay in: what a speaker is quoted saying is what
+    the source says ("there 'doesn't appear to be any connection'")."""
     found = []
     for located in evidence.sentences:
-        for part in sentence_parts(located.passage.text):
+        unquoted = plain(located.passage.text).replace('"', " ")
+        for part in [p.strip() for p in _PARTS.split(unquoted) if p.strip()]:
             stems = frozenset(content_stems(part))
             if len(stems) >= _PART_WORDS:
                 found.append((part, plain(located.passage.text), stems))
@@ -123,7 +127,8 @@ def _negation_inside(part: str, source: str) -> bool:
     shared = [i for i, w in enumerate(words) if content_stems(w) & stems]
     if not shared:
         return False
-    inside = " ".join(words[shared[0] : shared[-1] + 1])
+    # Two words before the first shared one count too: "will not be allowed to speak".
+    inside = " ".join(words[max(0, shared[0] - 2) : shared[-1] + 1])
     return bool(_NEGATION.search(inside))
 
 
@@ -243,13 +248,21 @@ def check_links(sentence: str, evidence: Evidence) -> list[Problem]:
 _SPEAKER_LOOKBACK = 3
 
 
+def _capitalised(text: str) -> set[str]:
+    """The capitalised words of a text, lower-cased, without a possessive: the names in it."""
+    return {re.sub(r"['’]s$", "", w).lower() for w in re.findall(r"\b[A-Z][\w'’-]*", text)}
+
+
 def _named_before(located: Located, evidence: Evidence) -> set[str]:
-    """The content stems of a source sentence and the few before it in its article."""
-    if located.index < 0:
-        return set(located.stems)
+    """The names in a source sentence, and in the few before it in its article unless the
+    sentence names its own speaker ("Kaja Kallas ... said", after a sentence naming Macron:
+    the words are Kallas's, not Macron's)."""
+    own = speaker_of(plain(located.passage.text))
+    if located.index < 0 or (own is not None and _capitalised(own)):
+        return _capitalised(located.passage.text)
     body = evidence.articles[located.article].body.sentences
     start = max(0, located.index - _SPEAKER_LOOKBACK)
-    return set().union(*(content_stems(p.text) for p in body[start : located.index + 1]))
+    return set().union(*(_capitalised(p.text) for p in body[start : located.index + 1]))
 
 
 def check_attribution(sentence: str, alignment: Alignment, evidence: Evidence) -> list[Problem]:
@@ -265,18 +278,17 @@ def check_attribution(sentence: str, alignment: Alignment, evidence: Evidence) -
     name = re.split(r"\s+of\s+", re.split(r"['’]s\s+", who)[-1])[0].split()
     if not name or not name[-1][:1].isupper():
         return []
-    head = content_stems(name[-1])
-    if not head:
-        return []
+    head = re.sub(r"['’]s$", "", name[-1]).lower()
     # The speaker must be named with the words: in (or just before) the cited sentence that
-    # says most of what follows the speaker, not in another cited sentence.
+    # says most of what follows the speaker, not in another cited sentence. Names are read as
+    # written ("Nations" is not "national").
     said = content_stems(sentence) - content_stems(who)
     best = max(len(said & c.stems) for c in alignment.cited)
     carrying = [c for c in alignment.cited if len(said & c.stems) == best]
     shown = set().union(*(_named_before(c, evidence) for c in carrying))
-    if head & shown:
+    if head in shown:
         return []
-    if not any(head <= c.stems for c in evidence.sentences):
+    if not any(head in _capitalised(c.passage.text) for c in evidence.sentences):
         return []
     message = f"the cited sentences do not give these words to {who}"
     return [Problem("attribution", Verdict.UNSUPPORTED, message)]

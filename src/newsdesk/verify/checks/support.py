@@ -193,6 +193,12 @@ def reported_speaker(text: str) -> str | None:
     compares speakers word for word) or no speech verb."""
     if _QUOTED.search(plain(text)):
         return None
+    return speaker_of(text)
+
+
+def speaker_of(text: str) -> str | None:
+    """Who a sentence says spoke ("Kaja Kallas, the EU's foreign policy chief, said ..."),
+    quote or not; None without a speech verb."""
     match = _SPEAKER_FIRST.match(text) or _SPEAKER_LAST.search(text)
     return match["who"] if match and content_stems(match["who"]) else None
 
