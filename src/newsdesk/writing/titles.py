@@ -212,7 +212,7 @@ def _unsupported_side(title: str, evidence: SourceWords) -> str | None:
         family = "|".join(w for w, f in _EVENT_FAMILY.items() if f == _EVENT_FAMILY[event])
         root = re.escape(stem(side)[:5])
         said = re.search(
-            rf"\b{root}\w*(?:'s)?\s+(?:[\w-]+\s+){{0,3}}?(?:{family})\b"
+            rf"\b{root}\w*(?:'s)?\s+(?:[\w-]+\s+){{0,2}}?(?:{family})\b"
             rf"|\b(?:{family})\s+(?:[\w-]+\s+){{0,3}}?by\s+{root}\w*",
             evidence.text,
         )
