@@ -831,20 +831,20 @@ def _minilm() -> MiniLMEmbedder:
     ("part", "min_recall", "max_false_alarms"),
     # Measured with --judge none and the MiniLM embedder, as `newsdesk verify` runs (recall /
     # false alarms): dev 1.000 / 0.000 (44 errors, 36 correct), heldout 1.000 / 0.000 (20,
-    # 16), heldout2 0.938 / 0.000 (16, 12), heldout3 0.897 / 0.043 (29, 23), heldout4 0.917 /
+    # 16), heldout2 0.938 / 0.000 (16, 12), heldout3 0.931 / 0.043 (29, 23), heldout4 0.917 /
     # 0.095 (24, 21), heldout5 0.871 / 0.074 (31, 27), heldout6 0.871 / 0.036 (31, 28), and
-    # on real reporting real_dev 0.686 / 0.062 (51, 65). Each floor lets one more miss or
+    # on real reporting real_dev 0.784 / 0.062 (51, 65). Each floor lets one more miss or
     # false alarm through at most; raise them when the checks improve. real_blind is never
     # run here: it is held out.
     [
         ("dev", 0.97, 0.03),
         ("heldout", 0.95, 0.07),
         ("heldout2", 0.93, 0.09),
-        ("heldout3", 0.86, 0.09),
+        ("heldout3", 0.89, 0.09),
         ("heldout4", 0.87, 0.15),
         ("heldout5", 0.83, 0.12),
         ("heldout6", 0.83, 0.08),
-        ("real_dev", 0.66, 0.08),
+        ("real_dev", 0.76, 0.08),
     ],
 )
 def test_eval_truth_floor_without_judge(
