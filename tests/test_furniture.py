@@ -8,6 +8,7 @@ import pytest
 from newsdesk.text import split_sentences
 from newsdesk.writing.furniture import furniture, paragraph_reason, pasted_headline, strip_lead
 from newsdesk.writing.titles import (
+    _compressed,
     _title_options,
     choose_category,
     event_label,
@@ -298,3 +299,18 @@ def test_a_title_may_not_turn_the_sides_around() -> None:
         "Velnan Attack on Passenger Train Condemned Abroad",
     ):
         assert title_problem(title, headlines, evidence) is None
+
+
+def test_a_lead_too_long_to_cut_is_said_shorter_as_a_headline() -> None:
+    lead = (
+        "A Velnan drone attack on a crowded passenger train in north-eastern Ostrov has left "
+        "at least five people dead, prosecutors in the region said on Tuesday."
+    )
+    assert not _title_options(lead)  # no cut of it is a whole statement
+    assert _title_options(lead, compress=True) == [
+        "Velnan Drone Attack on Passenger Train in Ostrov Has Left at Least Five People Dead"
+    ]
+    # adjectives that change what is true stay: "former", "acting"
+    assert _compressed("The former president met the acting governor in a small village") == (
+        "former president met acting governor in village"
+    )

@@ -282,7 +282,7 @@ def _first_statement(sentence: str) -> str | None:
     return next((c for c, ok in zip(clauses, _statements(clauses), strict=True) if ok), None)
 
 
-def _title_options(sentence: str) -> list[str]:
+def _title_options(sentence: str, *, compress: bool = False) -> list[str]:
     """Headlines from the first clause of a sentence that says something happened, without
     attribution or time: the whole clause when it is short, else each cut that ends a phrase
     and keeps the verb (where a clause ends first: "Silicon Valley Bank was closed Friday",
@@ -292,19 +292,27 @@ def _title_options(sentence: str) -> list[str]:
     in commas after the subject goes ("The satellite[, Fyr-1,] reached orbit")."""
     if sentence.lstrip().startswith(('"', "“", "'", "‘")):
         return []  # a quotation is not a neutral title
-    found = _options_of(sentence)
+    found = _options_of(sentence, compress)
     if not found and (bare := _APPOSITIVE.sub(" ", sentence, count=1)) != sentence:
-        found = _options_of(bare)
+        found = _options_of(bare, compress)
     return found
 
 
-def _options_of(sentence: str) -> list[str]:
+def _options_of(sentence: str, compress: bool = False) -> list[str]:
     statement = _first_statement(sentence)
     if statement is None:
         return []
-    options: list[list[str]] = []
-    for clause in _clauses(sentence, statement):
-        options.extend(_cuts(clause.split()))
+    clauses = _clauses(sentence, statement)
+    found = _whole_statements([cut for clause in clauses for cut in _cuts(clause.split())])
+    if found or not compress:
+        return found
+    # Too long to cut into a statement: said shorter, as a headline would.
+    shorter = [short for clause in clauses if (short := _compressed(clause))]
+    return _whole_statements([cut for short in shorter for cut in _cuts(short.split())])
+
+
+def _whole_statements(options: list[list[str]]) -> list[str]:
+    """The cuts that end on a whole phrase and say something, in headline case."""
     options = [list(t) for t in dict.fromkeys(tuple(t) for t in options)]
     texts = [" ".join(t).rstrip(",;:") for t in options]
     tagged = pos_tags(texts)
@@ -322,6 +330,50 @@ _LEADING_ATTRIBUTION = re.compile(
     r"(?=[A-Z0-9a-z])"
 )
 _LATER_PHRASE = re.compile(r"^(?:in|at|on|near|off|after)\s+(?:the\s+|a\s+)?\w", re.IGNORECASE)
+
+
+# Adjectives a headline keeps: they change what is true of the noun ("former president").
+_KEEP_TEXT = """former late acting deputy alleged suspected first last only new old interim
+    senior junior chief main top worst deadliest biggest largest"""
+_KEEP_ADJECTIVES = frozenset(_KEEP_TEXT.split())
+_NOUNS = frozenset({"NN", "NNS", "NNP", "NNPS"})
+_COMPASS = re.compile(r"^(?:north|south)?-?(?:east|west)?(?:ern)$|^(?:north|south)ern$")
+
+
+def _word_tags(clause: str) -> list[tuple[str, str]]:
+    """Each whitespace word of the clause with the tag of its last part ("north-eastern":
+    JJ), from one tagging of the whole clause."""
+    words_ = clause.split()
+    tokens = list(pos_tags([clause])[0])
+    out = []
+    for word in words_:
+        built, tag = "", ""
+        while tokens and len(built) < len(word):
+            token = tokens.pop(0)
+            built, tag = built + token.text, token.tag
+        out.append((word, tag))
+    return out
+
+
+def _compressed(clause: str) -> str | None:
+    """A long clause as a headline says it: without its articles before a common word and
+    the describing adjectives before a noun ("A Russian drone attack on a civilian passenger
+    train in north-eastern Ukraine has left ..." -> "Russian drone attack on passenger train
+    in Ukraine has left ..."); None when nothing goes."""
+    tagged = _word_tags(clause)
+    tags = [tag for _, tag in tagged] + ["", ""]
+    kept = []
+    for i, (word, tag) in enumerate(tagged):
+        after_word = tagged[i + 1][0] if i + 1 < len(tagged) else ""
+        article = word.lower() in ("a", "an", "the") and (i == 0 or after_word[:1].islower())
+        describing = (tag == "JJ" or _COMPASS.match(word)) and word.islower()
+        describing = describing and word not in _KEEP_ADJECTIVES
+        # before its noun, or before another adjective of the same noun: not "five people dead"
+        noun_follows = tags[i + 1] in _NOUNS or (tags[i + 1] == "JJ" and tags[i + 2] in _NOUNS)
+        if article or (describing and noun_follows):
+            continue
+        kept.append(word)
+    return " ".join(kept) if len(kept) < len(tagged) else None
 
 
 def _clauses(sentence: str, statement: str) -> list[str]:
@@ -508,7 +560,8 @@ def extractive_title(facts: Sequence[Fact], headlines: Sequence[str], evidence: 
     named = event_words(headlines)
     best: tuple[float, str] | None = None
     for rank, fact in enumerate(facts[:12]):
-        for title in _title_options(fact.text):
+        # The lead, too long to cut, may be said shorter; another fact is not worth it.
+        for title in _title_options(fact.text, compress=rank == 0):
             if title_problem(title, headlines, evidence) is not None:
                 continue
             value = len(stem_set(title) & named) - 2 * rank
