@@ -360,7 +360,7 @@ def _final_story() -> list[Article]:
 
 def test_a_claim_a_sentence_repeats_in_one_of_its_clauses_is_told_once() -> None:
     """Two outlets' openings tell the win in other words, one in a clause before the news
-    it adds: with an embedder, the second is a repeat (SAME_CLAUSE)."""
+    it adds: with an embedder, the second is a repeat (SAME_CLAIM, clause by clause)."""
     from newsdesk.models.embedding import MiniLMEmbedder
     from newsdesk.writing.factsheet import claim_clauses
 

@@ -111,7 +111,7 @@ _PLAIN_KINDS = (
 # Where a count applies: "the death toll in Turkey rose to 12,391", "In Syria, 2,530 deaths",
 # "12,391 had died in Turkey" (not "in Turkey and Syria": that is the whole).
 _IN_PLACE = re.compile(r"\b[Ii]n\s+(?P<place>[A-Z][a-z]+)\b(?!['’]s)(?!\s+and\s+[A-Z])")
-_SPELLINGS = {"Turkiye": "Turkey", "Türkiye": "Turkey"}  # one place, two spellings
+SPELLINGS = {"Turkiye": "Turkey", "Türkiye": "Turkey"}  # one place, two spellings
 _OPENING_PLACE = re.compile(r"^\s*In\s+[A-Z][a-z]+(?:\s+alone)?,")
 _NOT_PLACES = re.compile(
     r"^(?:January|February|March|April|May|June|July|August|September|October|November"
@@ -174,7 +174,7 @@ def _scope(sentence: str, start: int, num: int, end: int) -> str:
     for window in windows:
         for m in _IN_PLACE.finditer(window):
             if not _NOT_PLACES.match(m.group("place")):
-                return _SPELLINGS.get(m.group("place"), m.group("place"))
+                return SPELLINGS.get(m.group("place"), m.group("place"))
     return ""
 
 
@@ -211,7 +211,7 @@ def figures_in(sentence: str) -> tuple[Figure, ...]:
             last = kind
             second = _AND_IN_PLACE.match(sentence[m.end() :])
             if place and second and (other := _value(second.group("num"), second.group("scale"))):
-                where = _SPELLINGS.get(second.group("place"), second.group("place"))
+                where = SPELLINGS.get(second.group("place"), second.group("place"))
                 found[(f"{kind} in {where}", other)] = None
     for pattern, kind in _PLAIN_KINDS:
         for m in pattern.finditer(sentence):

@@ -47,15 +47,14 @@ SYNDICATION_CONTAINMENT = 0.8  # share of the shorter body's shingles found in t
 MIN_FACT_WORDS = 280  # below this the body would be under 250 words after rewording
 MIN_NOVELTY = 0.35  # a fact must add this share of words the sheet does not have yet
 REDUNDANT = 0.5  # Dice overlap of content stems above which two sentences say the same
-# Cosine of MiniLM sentence embeddings above which two outlets' sentences tell the same claim
-# (the bench's "told twice" reads 0.8; paraphrases of one claim measured 0.72-0.9).
+# Cosine of MiniLM embeddings above which two sentences tell the same claim, compared whole
+# and clause by clause ("Spain beat England 1-0 to win the World Cup" again inside "Spain are
+# the champions, having beaten England ..."). Paraphrases of one claim measured 0.72-0.9 (the
+# bench's "told twice" reads 0.8). On eval/events dev (extractive), published sentence pairs
+# sharing a clause at 0.72 or more: 20 with clauses compared at 0.8, 10 at 0.75, 2 at 0.72;
+# and the room freed let two more major facts in (34 -> 36 of 58, by bench/account.py).
 SAME_CLAIM = 0.72
-# Cosine of MiniLM embeddings above which a clause of one sentence tells a clause of another
-# again ("Spain beat England 1-0 to win the World Cup" in a sentence that goes on). On
-# eval/events dev (extractive), pairs of published sentences sharing a clause at a cosine of
-# 0.72 or more: 20 with 0.8 here, 10 with 0.75, 2 with 0.72; and the room freed let two more
-# major facts in (34 -> 36 of 58, the key's facts by bench/account.py).
-SAME_CLAUSE = 0.72
+HEADLINED = 1.5  # weight in a sentence's score of its share of the headlines' event words
 _CLAUSE_SPLIT = re.compile(r",\s|;\s|:\s|\s[-–—]\s|\s(?:as|while|after|and|but|which|who)\s")
 _SAYS = re.compile(r"\b(?:said|says|told|according|reported|added)\b", re.IGNORECASE)
 
@@ -259,9 +258,6 @@ def _reject_reason(sentence: str) -> str | None:
     return None
 
 
-HEADLINED = 1.5  # weight in a sentence's score of its share of the headlines' event words
-
-
 @dataclass
 class _Reading:
     """What reading the picked articles found."""
@@ -271,7 +267,7 @@ class _Reading:
     injected: list[str]  # those that are
     dropped: list[str]  # why, for the notes
     vectors: np.ndarray | None = None  # unit-length embeddings of the candidates, by row
-    # unit-length embeddings of each candidate's clauses (by row; its whole sentence first)
+    # unit-length embeddings of each candidate's clauses, by row (its whole sentence first)
     clauses: dict[int, np.ndarray] = field(default_factory=dict)
 
 
@@ -348,22 +344,20 @@ def claim_clauses(sentence: str) -> list[str]:
 def _embed(reading: _Reading, embedder: SupportsEmbed | None) -> None:
     if embedder is None or not reading.candidates:
         return
-    texts = [c.text for c in reading.candidates]
-    owners: list[int] = []
-    for i, c in enumerate(reading.candidates):
-        clauses = [p for p in claim_clauses(c.text) if p.strip() != c.text.strip()]
-        texts.extend(clauses)
-        owners.extend([i] * len(clauses))
-    raw = np.asarray(embedder.embed(texts), dtype=np.float32)
+    groups = [
+        [c.text, *(p for p in claim_clauses(c.text) if p.strip() != c.text.strip())]
+        for c in reading.candidates
+    ]
+    raw = np.asarray(embedder.embed([t for g in groups for t in g]), dtype=np.float32)
     norms = np.linalg.norm(raw, axis=1, keepdims=True)
     rows = raw / np.where(norms == 0, 1, norms)
-    n = len(reading.candidates)
-    reading.vectors = rows[:n]
+    starts = np.cumsum([0, *(len(g) for g in groups[:-1])])
+    reading.vectors = rows[starts]
     reading.candidates = [replace(c, row=i) for i, c in enumerate(reading.candidates)]
-    parts: dict[int, list[int]] = {}
-    for k, owner in enumerate(owners):
-        parts.setdefault(owner, []).append(n + k)
-    reading.clauses = {i: rows[[i, *parts.get(i, [])]] for i in range(n)}
+    reading.clauses = {
+        i: rows[start : start + len(g)]
+        for i, (start, g) in enumerate(zip(starts, groups, strict=True))
+    }
 
 
 def _headlined(candidates: list[_Candidate], headlines: Sequence[str]) -> list[float]:
@@ -474,19 +468,20 @@ def build_fact_sheet(
     headlines = [
         sources[i].title for g in pick.groups for i in g.members if sources[i].title.strip()
     ]
+    clean_headlines = [h for h in headlines if not looks_like_instruction(h)]
     _embed(reading, embedder)
     candidates = reading.candidates
     subject = _subject(candidates)
     centrality = _centrality(candidates, reading.vectors)
-    headlined = _headlined(candidates, [h for h in headlines if not looks_like_instruction(h)])
+    headlined = _headlined(candidates, clean_headlines)
     scored = [
         (_score(c, central, subject, named), c)
         for c, central, named in zip(candidates, centrality, headlined, strict=True)
     ]
-    chosen = _select(scored, max_words, reading.vectors, reading.clauses)
+    chosen = _select(scored, max_words, reading.clauses)
     outlets = [sources[i].outlet for g in pick.groups for i in g.members]
     evidence_texts = reading.clean + outlets
-    evidence_texts += [h for h in headlines if not looks_like_instruction(h)]
+    evidence_texts += clean_headlines
     injected = reading.injected + [h for h in headlines if looks_like_instruction(h)]
     facts = tuple(
         Fact(
@@ -524,7 +519,6 @@ _PASSES = (
 def _select(
     scored: list[tuple[float, _Candidate]],
     max_words: int,
-    vectors: np.ndarray | None = None,
     clauses: dict[int, np.ndarray] | None = None,
 ) -> list[tuple[float, _Candidate]]:
     """Greedy pick by score times novelty (the share of a sentence's words not yet covered),
@@ -532,9 +526,7 @@ def _select(
     top = max((score for score, _ in scored), default=0.0)
     chosen: list[tuple[float, _Candidate]] = []
     for rules in _PASSES:
-        while (
-            best := _next_best(scored, chosen, max_words, rules, top, vectors, clauses)
-        ) is not None:
+        while (best := _next_best(scored, chosen, max_words, rules, top, clauses)) is not None:
             chosen.append(best)
         if sum(len(c.text.split()) for _, c in chosen) >= MIN_FACT_WORDS:
             break
@@ -547,7 +539,6 @@ def _next_best(
     max_words: int,
     rules: _Pass,
     top: float,
-    vectors: np.ndarray | None = None,
     clauses: dict[int, np.ndarray] | None = None,
 ) -> tuple[float, _Candidate] | None:
     room = max_words - sum(len(c.text.split()) for _, c in chosen)
@@ -560,10 +551,7 @@ def _next_best(
             continue
         if any(c is k for _, k in chosen) or (_QUOTE.search(c.text) and quotes >= rules.quotes):
             continue
-        if any(
-            _redundant(c, k, strict=rules.strict, vectors=vectors, clauses=clauses)
-            for _, k in chosen
-        ):
+        if any(_redundant(c, k, strict=rules.strict, clauses=clauses) for _, k in chosen):
             continue
         novelty = len(c.stems - covered) / len(c.stems)
         if novelty >= rules.novelty and score * novelty > best_value:
@@ -576,27 +564,20 @@ def _redundant(
     b: _Candidate,
     *,
     strict: bool,
-    vectors: np.ndarray | None = None,
     clauses: dict[int, np.ndarray] | None = None,
 ) -> bool:
-    """Same fact: the same settled count, the same claim in other words (embeddings; also a
-    clause of one telling a clause of the other again), high overlap, one sentence mostly
-    inside the other, or (strict) the same numbers told again in other words."""
+    """Same fact: the same settled count, the same claim in other words (embeddings of the
+    sentences or of a clause of each), high overlap, one sentence mostly inside the other,
+    or (strict) the same numbers told again in other words."""
     if not a.stems or not b.stems:
         return False
     if a.settled & b.settled:
         return True
     if (
-        vectors is not None
-        and min(a.row, b.row) >= 0
-        and float(vectors[a.row] @ vectors[b.row]) >= SAME_CLAIM
-    ):
-        return True
-    if (
         clauses
         and a.row in clauses
         and b.row in clauses
-        and float((clauses[a.row] @ clauses[b.row].T).max()) >= SAME_CLAUSE
+        and float((clauses[a.row] @ clauses[b.row].T).max()) >= SAME_CLAIM
     ):
         return True
     overlap = dice(a.stems, b.stems)

@@ -282,16 +282,18 @@ def _headline(
     proposal = session.headline(headline_prompt(headlines, facts))
     # The subject decides the category, not the model: the same with or without one.
     category = choose_category([*headlines, *(f.text for f in facts)], context=bodies)
+    title = None
     if proposal is not None:
         # Checked as the model wrote it: its capitals still tell names from words.
-        title = " ".join(proposal.title.split()).rstrip(".")
-        problem = title_problem(title, headlines, session.evidence)
+        proposed = " ".join(proposal.title.split()).rstrip(".")
+        problem = title_problem(proposed, headlines, session.evidence)
         if problem is None:
-            return names_the_event(title_case(title), headlines), category
-        session.notes.append(f"headline: {problem}; title built from the lead fact")
-    return names_the_event(
-        extractive_title(facts, headlines, session.evidence), headlines
-    ), category
+            title = title_case(proposed)
+        else:
+            session.notes.append(f"headline: {problem}; title built from the lead fact")
+    if title is None:
+        title = extractive_title(facts, headlines, session.evidence)
+    return names_the_event(title, headlines), category
 
 
 def _problems(article: HouseArticle) -> list[str]:

@@ -104,8 +104,7 @@ def _cued(name: str, texts: Sequence[str]) -> bool:
     named = re.escape(name)
     for text in texts:
         for m in re.finditer(rf"(?<![\w-]){named}(?![\w-])", text):
-            before = _WORD_BEFORE.search(text[: m.start()])
-            if before and before.group(1).lower().rstrip(".") in _ROLE_WORDS:
+            if _role_before(text, m.start()):
                 return True
             after = text[m.end() :]
             if re.match(rf"^(?:['’]s)?(?:,[^,\"“”]{{1,80}},)?\s+(?:{_SPEECH})\b", after):
@@ -120,14 +119,14 @@ def second_references(texts: Sequence[str]) -> list[str]:
     given: dict[str, set[str]] = {}
     for found in people:
         for _, _, name in found:
-            given.setdefault(_surname(name), set()).add(" ".join(name.split()[:-1]))
+            given.setdefault(name.split()[-1], set()).add(" ".join(name.split()[:-1]))
     named: set[str] = set()
     out = []
     for text, found in zip(texts, people, strict=True):
         quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
         edits: list[tuple[int, int, str]] = []
         for start, end, name in found:
-            surname = _surname(name)
+            surname = name.split()[-1]
             inside = any(a <= start < b for a, b in quoted)
             if _PLACE_AFTER.match(text[end:]):
                 continue
@@ -148,8 +147,8 @@ def _title_start(text: str, start: int) -> int:
     """Where the title before the name at `start` begins: "the Russian President Vladimir
     Putin" at "the", "ISRO chief S Somanath" at "ISRO"; `start` when the word right before
     the name is no role word."""
-    match = _WORD_BEFORE.search(text[:start])
-    if match is None or match.group(1).lower().rstrip(".") not in _ROLE_WORDS:
+    match = _role_before(text, start)
+    if match is None:
         return start
     begin = match.start(1)
     for _ in range(3):  # "Federal Reserve Chair", "Prime Minister"
@@ -164,5 +163,9 @@ def _title_start(text: str, start: int) -> int:
     return article.start() if article else begin
 
 
-def _surname(name: str) -> str:
-    return re.sub(r"['’]s$", "", name.split()[-1])
+def _role_before(text: str, start: int) -> re.Match[str] | None:
+    """The role word right before `start` ("Chair" in "Fed Chair Jerome Powell"), if any."""
+    match = _WORD_BEFORE.search(text[:start])
+    if match is None or match.group(1).lower().rstrip(".") not in _ROLE_WORDS:
+        return None
+    return match

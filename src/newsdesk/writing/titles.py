@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from newsdesk.models.tagger import Token, pos_tags
 from newsdesk.text import stem, words
+from newsdesk.writing.account import SPELLINGS
 from newsdesk.writing.drafts import Fact
 from newsdesk.writing.rules import (
     CATEGORIES,
@@ -448,7 +449,7 @@ _EVENT_FAMILIES = [
 ]
 _EVENT_FAMILY = {w: i for i, line in enumerate(_EVENT_FAMILIES) for w in line.split()}
 _PLACE_AFTER_IN = re.compile(r"\b(?:in|near|off)\s+(?:the\s+)?([A-Z][\w-]+)")
-_SPELLINGS = {"turkiye": "Turkey", "türkiye": "Turkey"}
+_SPELLINGS = {k.casefold(): v for k, v in SPELLINGS.items()}
 
 
 def _place_of(headlines: Sequence[str]) -> str | None:
@@ -456,36 +457,33 @@ def _place_of(headlines: Sequence[str]) -> str | None:
     capitalised word some headline has after "in"; the more specific one on a tie ("Cianjur"
     over "Indonesia"); two countries each named by most headlines are told together, in the
     order the headlines give them ("Turkey and Syria")."""
-    candidates: dict[str, str] = {}  # casefolded -> as written
-    for headline in headlines:
-        for word in re.findall(r"[A-Za-zÀ-ÿ]+", headline):
-            key = word.casefold()
-            if key in COUNTRIES or key in REGIONS or key in _SPELLINGS:
-                candidates.setdefault(
-                    _SPELLINGS.get(key, word).casefold(), _SPELLINGS.get(key, word)
-                )
+    spelled: list[list[str]] = [
+        [_SPELLINGS.get(w.casefold(), w) for w in re.findall(r"[A-Za-zÀ-ÿ]+", h)] for h in headlines
+    ]
+    places: dict[str, str] = {}  # casefolded -> as first written
+    for ws, headline in zip(spelled, headlines, strict=True):
+        for w in ws:
+            if w.casefold() in COUNTRIES or w.casefold() in REGIONS:
+                places.setdefault(w.casefold(), w)
         for match in _PLACE_AFTER_IN.finditer(headline):
             if match.group(1).casefold() not in _EVENT_FAMILY:
-                candidates.setdefault(match.group(1).casefold(), match.group(1))
+                places.setdefault(match.group(1).casefold(), match.group(1))
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}
-    for headline in headlines:
-        named = [
-            _SPELLINGS.get(w.casefold(), w).casefold()
-            for w in re.findall(r"[A-Za-zÀ-ÿ]+", headline)
-        ]
-        for i, key in enumerate(named):
-            if key in candidates:
+    for ws in spelled:
+        keys = [w.casefold() for w in ws]
+        for i, key in enumerate(keys):
+            if key in places:
                 first[key] = min(first.get(key, i), i)
-        counts.update({k for k in named if k in candidates})
+        counts.update({k for k in keys if k in places})
     if not counts or max(counts.values()) < 2:
         return None
     top = max(counts.values())
     best = sorted((k for k, n in counts.items() if n == top), key=lambda k: (k in COUNTRIES, k))[0]
     countries = [k for k, n in counts.items() if k in COUNTRIES and n * 2 > len(headlines)]
     if len(countries) == 2 and best in countries:
-        return " and ".join(candidates[k] for k in sorted(countries, key=lambda k: first[k]))
-    return candidates[best]
+        return " and ".join(places[k] for k in sorted(countries, key=lambda k: first[k]))
+    return places[best]
 
 
 @dataclass(frozen=True, slots=True)
