@@ -47,10 +47,7 @@ class LlamaModel:
         started = time.perf_counter()
         try:
             reply: Any = self._llm.create_chat_completion(
-                messages=[
-                    {"role": "system", "content": prompt.system},
-                    {"role": "user", "content": prompt.user},
-                ],
+                messages=prompt.messages(),  # type: ignore[arg-type]
                 max_tokens=prompt.max_tokens,
                 temperature=prompt.temperature,
                 stop=list(prompt.stop) or None,

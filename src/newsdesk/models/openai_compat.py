@@ -54,10 +54,7 @@ class OpenAIChatModel:
     def complete(self, prompt: Prompt, *, schema: type[BaseModel] | None = None) -> Completion:
         body: dict[str, Any] = {
             "model": self.name,
-            "messages": [
-                {"role": "system", "content": prompt.system},
-                {"role": "user", "content": prompt.user},
-            ],
+            "messages": prompt.messages(),
             "max_tokens": prompt.max_tokens,
             "temperature": prompt.temperature,
         }
