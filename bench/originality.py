@@ -20,12 +20,13 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from newsdesk.cli.write import read_sources
 from newsdesk.demo.world import load_world, story_articles
+from newsdesk.formats.house import render_house
 from newsdesk.models.embedding import MiniLMEmbedder
 from newsdesk.models.registry import text_model
 from newsdesk.pipeline.writing import checked_body
@@ -48,6 +49,7 @@ class StoryScore:
     mostly_copied: int
     long_run: int
     seconds: float
+    text: str  # the article as published (house layout)
 
 
 def score_story(
@@ -68,7 +70,9 @@ def score_story(
         counted += 1
         mostly += copied.copied >= MOSTLY * copied.words
         long += copied.copied >= LONG_RUN
-    return StoryScore(name, counted, mostly, long, seconds)
+    paragraphs = tuple(p for p in body.split("\n\n") if p.strip())
+    text = render_house(replace(draft.article, paragraphs=paragraphs))
+    return StoryScore(name, counted, mostly, long, seconds, text)
 
 
 def stories(kind: str, part: str) -> list[tuple[str, list[Article]]]:
@@ -86,13 +90,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--part", default="dev", help="eval/events part (dev or blind)")
     parser.add_argument("--writer", default="extractive", choices=["extractive", "embedded"])
     parser.add_argument("--story", help="only stories whose name contains this")
+    parser.add_argument("--save", type=Path, help="write each published article to DIR/NAME.txt")
     args = parser.parse_args(argv)
     embedder = MiniLMEmbedder()
     kinds = ["events", "demo"] if args.set == "both" else [args.set]
     for kind in kinds:
         chosen = [(n, a) for n, a in stories(kind, args.part) if not args.story or args.story in n]
-        scores = [score_story(n, a, args.writer, embedder) for n, a in chosen]
         title = f"eval/events/{args.part}" if kind == "events" else "the demo world"
+        scores = []
+        for name, articles in chosen:
+            scores.append(score := score_story(name, articles, args.writer, embedder))
+            print(f"  {name}: {score.seconds:.0f} s", file=sys.stderr, flush=True)
+            if args.save:
+                args.save.mkdir(parents=True, exist_ok=True)
+                (args.save / f"{name}.txt").write_text(score.text, encoding="utf-8")
         print(f"\n== {title}, writer {args.writer}")
         print(f"  {'story':<36}{'sentences':>10}{'>=80% copied':>14}{'8-word run':>12}{'s':>7}")
         for s in scores:
