@@ -58,7 +58,7 @@ from newsdesk.writing.titles import (
 # source's wording is that source's copy (issue: in the desk's own words); sentences with
 # fewer words than MIN_GATED_WORDS outside quotations are not held to it.
 MAX_COPIED = 0.8
-MIN_GATED_WORDS = 8
+MIN_GATED_WORDS = 6
 MIN_BODY_WORDS = 250
 MAX_BODY_WORDS = 450
 MIN_PARAGRAPHS = 4
@@ -201,7 +201,7 @@ def sentence_prompt(fact: Fact, reason: str | None = None) -> Prompt:
     template = "sentence.txt" if reason is None else "sentence-again.txt"
     user = prompt_template(template).format(note=data_lines([notes(fact.text)]), reason=reason)
     return Prompt(
-        system=prompt_template("desk_system.txt"),
+        system=prompt_template("desk_system.txt") + prompt_template("sentence-task.txt"),
         user=user,
         # About 1.4 tokens a word, room for a longer sentence than the fact's
         max_tokens=round(fact.word_count * 1.6 * 1.4) + 24,
@@ -222,7 +222,7 @@ def _sentence(session: _Session, number: int, fact: Fact, facts: Sequence[Fact])
     """The model's sentence for `fact`, asked once more with the reason when it fails."""
     if session.model is None or session.copied(fact.text) is None:
         # Under MIN_GATED_WORDS words outside quotation marks (a quotation and its speaker,
-        # "At least 31 people died"): said as the source says it, nothing to write anew.
+        # "Ana Ruiz said"): said as the source says it, nothing to write anew.
         return Line(fact.text, fact, by_model=False)
     others = [f for f in facts if f is not fact]
     reason = None
@@ -244,7 +244,7 @@ def _sentence(session: _Session, number: int, fact: Fact, facts: Sequence[Fact])
         reason = _reason(found)
         notes = [n.replace("used the source sentence", attempt) for n in found]
         session.notes.extend(f"paragraph {number}: {note}" for note in notes)
-    return Line(fact.text, fact, by_model=False)
+    return Line(fact.text, fact, by_model=False, stand_in=reply is not None)
 
 
 def _reason(notes: Sequence[str]) -> str:
@@ -256,8 +256,8 @@ def _reason(notes: Sequence[str]) -> str:
 def copy_check(sources: Sequence[Article]) -> Copied:
     """Why a sentence is a source's copy: MAX_COPIED of its words outside quotations are one
     run of one source's wording. Sentences with fewer than MIN_GATED_WORDS words outside
-    quotations are not held to it: "..., Ana Ruiz said" around a quotation, or "At least 31
-    people were killed", have few other ways to be said."""
+    quotations are not held to it: "..., Ana Ruiz said" around a quotation has few other
+    ways to be said."""
     bodies = [originality_words(a.body) for a in sources]
 
     def copied(sentence: str) -> str | None:
@@ -293,29 +293,41 @@ def _words(lines: Sequence[Line]) -> int:
 
 
 def _fit_length(paragraphs: list[list[Line]], notes: list[str]) -> None:
-    """Swap model sentences for their source sentences until the body is 250-450 words:
-    the longest shortfall first when short, the longest excess first when long."""
+    """Hold the body to 250-450 words without adding any source's copy. Over 450 words, the
+    weakest facts go (stand-ins first); then a source sentence standing in for a failed
+    model sentence goes wherever the body stays at 250 words or more and keeps 4 paragraphs.
+    The opening sentence stays: it carries the main fact. A body left short is a problem the
+    draft reports, not filled with copy."""
 
-    def gap(line: Line) -> int:
-        return line.fact.word_count - len(line.text.split())
+    def removable(p: int, k: int) -> bool:
+        if (p, k) == (0, 0):
+            return False
+        return len(paragraphs[p]) > 1 or len([x for x in paragraphs if x]) > MIN_PARAGRAPHS
 
-    def swap(line: Line, why: str) -> None:
+    def drop(line: Line, why: str) -> int:
         for lines in paragraphs:
             if line in lines:
-                lines[lines.index(line)] = replace(line, text=line.fact.text, by_model=False)
-        notes.append(f"body too {why}: used the source sentence of {line.fact.text[:40]!r}")
+                lines.remove(line)
+        notes.append(f"{why}: left out {line.text[:50]!r}")
+        return len(line.text.split())
+
+    def ranked(only_stand_ins: bool) -> list[Line]:
+        found = [
+            (not line.stand_in, line.fact.score, line)
+            for p, lines in enumerate(paragraphs)
+            for k, line in enumerate(lines)
+            if removable(p, k) and (line.stand_in or not only_stand_ins)
+        ]
+        return [line for *_, line in sorted(found, key=lambda t: (t[0], t[1]))]
 
     total = sum(map(_words, paragraphs))
-    for line in sorted((x for p in paragraphs for x in p if x.by_model), key=gap, reverse=True):
-        if total >= MIN_BODY_WORDS or gap(line) <= 0:
-            break
-        swap(line, "short")
-        total += gap(line)
-    for line in sorted((x for p in paragraphs for x in p if x.by_model), key=gap):
-        if total <= MAX_BODY_WORDS or gap(line) >= 0:
-            break
-        swap(line, "long")
-        total += gap(line)
+    while total > MAX_BODY_WORDS and (weakest := ranked(only_stand_ins=False)):
+        total -= drop(weakest[0], "body too long")
+    while stand_ins := [
+        line for line in ranked(only_stand_ins=True) if total - _words([line]) >= MIN_BODY_WORDS
+    ]:
+        total -= drop(stand_ins[0], "a source's sentence the body can do without")
+    paragraphs[:] = [lines for lines in paragraphs if lines]
 
 
 # -- title, category, citations ---------------------------------------------------------------

@@ -61,6 +61,9 @@ class Line:
     text: str
     fact: Fact
     by_model: bool
+    # The model's sentences for the fact failed: the source's stands in, as the source's, and
+    # goes first when the body can do without it.
+    stand_in: bool = False
 
 
 def verbatim(facts: Sequence[Fact]) -> list[Line]:
@@ -292,8 +295,6 @@ def cite(paragraphs: Sequence[Sequence[Line]]) -> tuple[SentenceCitation, ...]:
             )
             refs = dict.fromkeys((line.fact.source, *line.fact.also_in))
             citations.append(
-                SentenceCitation(
-                    len(citations), p, sentence, tuple(refs), line.text == line.fact.text
-                )
+                SentenceCitation(len(citations), p, sentence, tuple(refs), not line.by_model)
             )
     return tuple(citations)
