@@ -50,6 +50,36 @@ _LABEL_LINE = re.compile(r"(?im)^\s*(?:#+.*|\*\*[^*]+\*\*:?|paragraph\s+\d+.*:|t
 _BULLET = re.compile(r"(?m)^\s*(?:[-*•]|\d+[.)])\s+")
 _QUOTED = re.compile(r"[\"“]([^\"“”]{3,})[\"”]")
 _DETAIL = re.compile(r"\d+(?:[.,]\d+)*|\b[A-Z][a-z]+(?:[-'][A-Za-z]+)?\b")
+# Words that open a sentence without naming anything, whatever the sources write.
+_OPENING_WORDS = frozenset(
+    [
+        "much",
+        "many",
+        "most",
+        "some",
+        "several",
+        "both",
+        "each",
+        "every",
+        "few",
+        "like",
+        "unlike",
+        "although",
+        "though",
+        "despite",
+        "since",
+        "meanwhile",
+        "however",
+        "still",
+        "even",
+        "already",
+        "earlier",
+        "later",
+        "yet",
+        "instead",
+        "overall",
+    ]
+)
 # A run of capitalised words: one name ("Federal Reserve", "Abdelhak El Amrani").
 _NAME_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
 
@@ -116,7 +146,7 @@ def details(text: str, common: frozenset[str] = frozenset()) -> set[str]:
     found = set()
     for m in _DETAIL.finditer(text):
         word = m.group(0)
-        if word.lower() in common and _opens(text, m.start()):
+        if (word.lower() in common or word.lower() in _OPENING_WORDS) and _opens(text, m.start()):
             continue
         found.add(word.lower().replace(",", ""))
     return {d for d in found if d not in STOPWORDS}
@@ -214,7 +244,10 @@ def _lost_details(sentence: str, fact: Fact, common: frozenset[str]) -> str | No
     kept |= {w for w in names if any(_same_name(k, w) for k in kept)}
     for wanted in (numbers, names):
         if wanted and len(wanted & kept) / len(wanted) < MIN_KEPT_DETAILS:
-            return "leaves out names or numbers of this fact"
+            # Said as the fact says them, so a second try knows what to put back.
+            lost = [m.group(0) for m in _DETAIL.finditer(fact.text)]
+            lost = [w for w in dict.fromkeys(lost) if w.lower().replace(",", "") in wanted - kept]
+            return f"leaves out names or numbers of this fact: {', '.join(lost)}"
     if len(sentence.split()) < 0.5 * fact.word_count:
         return "much shorter than the fact"
     return None
