@@ -47,7 +47,10 @@ class LlamaModel:
         started = time.perf_counter()
         try:
             reply: Any = self._llm.create_chat_completion(
-                messages=prompt.messages(),  # type: ignore[arg-type]
+                messages=[
+                    {"role": "system", "content": prompt.system},
+                    {"role": "user", "content": prompt.user},
+                ],
                 max_tokens=prompt.max_tokens,
                 temperature=prompt.temperature,
                 stop=list(prompt.stop) or None,

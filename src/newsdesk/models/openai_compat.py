@@ -54,7 +54,10 @@ class OpenAIChatModel:
     def complete(self, prompt: Prompt, *, schema: type[BaseModel] | None = None) -> Completion:
         body: dict[str, Any] = {
             "model": self.name,
-            "messages": prompt.messages(),
+            "messages": [
+                {"role": "system", "content": prompt.system},
+                {"role": "user", "content": prompt.user},
+            ],
             "max_tokens": prompt.max_tokens,
             "temperature": prompt.temperature,
         }

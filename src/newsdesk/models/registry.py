@@ -107,61 +107,17 @@ def check_model_server(settings: Settings) -> None:
 
 
 def echo_responder(prompt: Prompt, schema: type[BaseModel] | None) -> str:
-    """A stand-in writer: tells each note of the prompt's data block as one sentence of "its
-    own" (`retold`), and for a schema fills each field from the first note (first allowed
-    value for choices).
+    """A stand-in writer: repeats the facts of the prompt's data block as the paragraph, and
+    for a schema fills each field from the first fact (first allowed value for choices).
 
     Deterministic and instant, so demos and tests exercise the whole model path.
     """
     block = _DATA_BLOCK.search(prompt.user)
     facts = [line.removeprefix("- ") for line in block.group(1).splitlines()] if block else []
     if schema is None:
-        return " ".join(retold(f) for f in facts)
+        return " ".join(facts)
     lead = " ".join(facts[0].split()[:10]).rstrip(",.;:") if facts else "News"
     return json.dumps({name: _fill(spec, lead) for name, spec in _properties(schema).items()})
-
-
-_BRACKETED = re.compile(r"\s*[\(\[]([^()\[\]]+)[\)\]]\s*\.?$")
-_FRONTED = re.compile(
-    r"^(?P<rest>.{12,}?)\s+(?P<phrase>(?:in|on|off|at|near|after|before|from|during|with|by)\s"
-    r"[^,;\"“”]{3,})$"
-)
-_COMMON_START = re.compile(
-    r"^(?:The|A|An|At|In|On|Off|After|Before|Including|More|Some|Its|Their|His|Her|This|That)\b"
-)
-
-
-def retold(note: str) -> str:
-    """A note told the way a small model tells it in its own words, without changing a word
-    of its facts: the clauses in the other order, the last phrase of a lone clause fronted,
-    who said it at the head. A note with a quotation is told as it is."""
-    text = note.strip()
-    if '"' in text or "“" in text:
-        return text
-    text = text.rstrip(".")
-    said = None
-    while m := _BRACKETED.search(text):  # "(the coastguard said)", "[last time: ...]"
-        said = said or m.group(1)
-        text = text[: m.start()]
-    clauses = [c.strip() for c in text.split(";") if c.strip()]
-    if len(clauses) == 1 and (m := _FRONTED.match(clauses[0])):
-        clauses = [m.group("phrase"), m.group("rest")]
-    else:
-        clauses.reverse()
-    clauses = [
-        c if i == 0 or not _COMMON_START.match(c) else c[0].lower() + c[1:]
-        for i, c in enumerate(clauses)
-    ]
-    told = ", ".join(clauses)
-    if said and said.startswith("last time"):
-        said = None
-    if said:
-        told = (
-            f"{said[0].upper()}{said[1:]}: {told[0].lower()}{told[1:]}"
-            if not said.lower().startswith("according")
-            else f"{said[0].upper()}{said[1:]}, {told}"
-        )
-    return told[0].upper() + told[1:] + "."
 
 
 def _properties(schema: type[BaseModel]) -> dict[str, dict[str, Any]]:

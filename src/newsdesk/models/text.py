@@ -20,20 +20,6 @@ class Prompt:
     max_tokens: int = 512
     temperature: float = 0.2
     stop: tuple[str, ...] = ()
-    # Worked examples, each a (user, assistant) exchange put before `user`: a small model
-    # follows what it is shown better than what it is told. A fixed prefix (system and
-    # examples) is read once by llama.cpp and kept for the next call.
-    examples: tuple[tuple[str, str], ...] = ()
-
-    def messages(self) -> list[dict[str, str]]:
-        """The chat messages of this prompt, for any chat-completion API."""
-        turns = [{"role": "system", "content": self.system}]
-        for asked, answered in self.examples:
-            turns += [
-                {"role": "user", "content": asked},
-                {"role": "assistant", "content": answered},
-            ]
-        return [*turns, {"role": "user", "content": self.user}]
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,7 +51,7 @@ class SentenceCitation:
     paragraph: int
     text: str
     sources: tuple[SourceRef, ...]
-    verbatim: bool = False  # the source's own sentence (extractive, a short one or a stand-in)
+    verbatim: bool = False  # the source's own sentence (extractive or a model fallback)
 
 
 @dataclass(frozen=True, slots=True)

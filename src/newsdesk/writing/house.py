@@ -1,13 +1,11 @@
 """The writing stage: one original article per story, in the house format (seed 000).
 
 Our code decides what the article says and how it is built: factsheet.py picks the sources,
-the facts and which facts go in which paragraph. The model writes one sentence per fact, from
-the fact's notes (claims.py), never seeing the source sentence, shown worked examples of what
-"in your own words" means; and it proposes a title and category. rewording.py holds each
-sentence to its fact (names, numbers, quotes, filler, length) and `copy_check` to the desk's
-own words; a sentence that fails is asked for once more with the reason, then the source
-sentence stands (cited as the source's). titles.py does the same for the title. With no
-model at all (the extractive writer) the article is built from the source sentences alone.
+the facts and which facts go in which paragraph. The model only rewords one paragraph's facts
+at a time, one sentence per fact, and proposes a title and category. rewording.py holds each
+sentence to its fact (names, numbers, quotes, filler, length) and puts the source sentence
+back where the model's fails; titles.py does the same for the title. With no model at all
+(the extractive writer) the article is built from the source sentences alone.
 """
 
 from __future__ import annotations
@@ -24,21 +22,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from newsdesk.errors import InvalidInputError, ModelError, WritingError
 from newsdesk.models.embedding import SupportsEmbed
 from newsdesk.models.text import Completion, Prompt, TextModel, complete_json
-from newsdesk.prompts import data_lines, prompt_template, worked_examples
+from newsdesk.prompts import data_lines, prompt_template
 from newsdesk.records import Article, HouseArticle, RelatedArticle, as_utc
 from newsdesk.writing.claims import notes
 from newsdesk.writing.drafts import EXTRACTIVE, Draft, Fact, StepTiming
 from newsdesk.writing.factsheet import build_fact_sheet, pick_sources, plan_paragraphs
-from newsdesk.writing.originality import copying
-from newsdesk.writing.originality import words as originality_words
 from newsdesk.writing.references import second_references
-from newsdesk.writing.rewording import (
-    Copied,
-    Line,
-    Similar,
-    align_reply,
-    cite,
-)
+from newsdesk.writing.rewording import Line, Similar, align_reply, cite, verbatim
 from newsdesk.writing.rules import (
     CATEGORIES,
     Category,
@@ -54,11 +44,6 @@ from newsdesk.writing.titles import (
     title_problem,
 )
 
-# A model sentence whose words outside quotations are at least this share one run of one
-# source's wording is that source's copy (issue: in the desk's own words); sentences with
-# fewer words than MIN_GATED_WORDS outside quotations are not held to it.
-MAX_COPIED = 0.8
-MIN_GATED_WORDS = 6
 MIN_BODY_WORDS = 250
 MAX_BODY_WORDS = 450
 MIN_PARAGRAPHS = 4
@@ -91,9 +76,7 @@ def write_story(
     plan = plan_paragraphs(sheet.facts)
     if not plan:
         raise WritingError("the sources have no sentence a story can be written from")
-    session = _Session(
-        model, sheet.evidence, copied=copy_check(sources), similar=_similarity(embedder)
-    )
+    session = _Session(model, sheet.evidence, similar=_similarity(embedder))
     session.steps.append(StepTiming("fact sheet", time.perf_counter() - started))
     session.notes.extend(f"dropped from sources: {reason}" for reason in sheet.dropped)
     headlines = [sources[i].title for i in pick.related]
@@ -148,7 +131,6 @@ class _Session:
 
     model: TextModel | None
     evidence: SourceWords
-    copied: Copied  # why a sentence is a source's copy, or None
     similar: Similar | None = None  # meaning similarity of two sentences, with an embedder
     steps: list[StepTiming] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -183,7 +165,7 @@ class _Session:
 
 
 def _body(session: _Session, plan: Sequence[Sequence[Fact]]) -> list[list[Line]]:
-    paragraphs = [_paragraph(session, n, facts) for n, facts in enumerate(plan, start=1)]
+    paragraphs = [_paragraph(session, n, len(plan), facts) for n, facts in enumerate(plan, start=1)]
     _fit_length(paragraphs, session.notes)
     return paragraphs
 
@@ -194,79 +176,40 @@ def _second_references(paragraphs: list[list[Line]]) -> list[list[Line]]:
     return [[replace(line, text=next(texts)) for line in lines] for lines in paragraphs]
 
 
-def sentence_prompt(fact: Fact, reason: str | None = None) -> Prompt:
-    """Ask for `fact` as one sentence in the desk's own words, written from its notes (never
-    its source sentence); `reason` says why the last try was turned down. The system text and
-    the worked examples are the same for every call: llama.cpp reads them once a story."""
-    template = "sentence.txt" if reason is None else "sentence-again.txt"
-    user = prompt_template(template).format(note=data_lines([notes(fact.text)]), reason=reason)
+def _word_range(fact_words: int) -> tuple[int, int]:
+    """What we ask the model for; a rewording need not be shorter than its facts."""
+    return max(20, round(0.8 * fact_words)), round(1.15 * fact_words) + 10
+
+
+def paragraph_prompt(number: int, total: int, facts: Sequence[Fact]) -> Prompt:
+    low, high = _word_range(sum(f.word_count for f in facts))
+    role = ", the opening paragraph" if number == 1 else ""
+    user = prompt_template("paragraph.txt").format(
+        number=number,
+        total=total,
+        role=role,
+        count=len(facts),
+        min_words=low,
+        max_words=high,
+        facts=data_lines([notes(f.text) for f in facts]),
+    )
+    # About 1.4 tokens a word, plus room to finish the last sentence.
     return Prompt(
-        system=prompt_template("desk_system.txt") + prompt_template("sentence-task.txt"),
+        system=prompt_template("desk_system.txt"),
         user=user,
-        # About 1.4 tokens a word, room for a longer sentence than the fact's
-        max_tokens=round(fact.word_count * 1.6 * 1.4) + 24,
-        # A second try is a different sentence, not the same one again
-        temperature=0.2 if reason is None else 0.7,
-        examples=worked_examples("sentence-examples.toml", "sentence.txt"),
+        max_tokens=round(high * 1.4) + 24,
+        temperature=0.2,
     )
 
 
-def _paragraph(session: _Session, number: int, facts: Sequence[Fact]) -> list[Line]:
-    """One sentence of the model's for each fact where it holds, the source sentence
-    elsewhere. Without a model (none, or one that stopped answering) the paragraph is the
-    facts' own sentences: the extractive writer."""
-    return [_sentence(session, number, fact, facts) for fact in facts]
-
-
-def _sentence(session: _Session, number: int, fact: Fact, facts: Sequence[Fact]) -> Line:
-    """The model's sentence for `fact`, asked once more with the reason when it fails."""
-    if session.model is None or session.copied(fact.text) is None:
-        # Under MIN_GATED_WORDS words outside quotation marks (a quotation and its speaker,
-        # "Ana Ruiz said"): said as the source says it, nothing to write anew.
-        return Line(fact.text, fact, by_model=False)
-    others = [f for f in facts if f is not fact]
-    reason = None
-    for attempt in ("asked again", "used the source sentence"):
-        reply = session.complete(f"paragraph {number}", sentence_prompt(fact, reason))
-        if reply is None:
-            break
-        (line,), found = align_reply(
-            reply,
-            [fact],
-            session.evidence,
-            session.similar,
-            neighbours=others,
-            copied=session.copied,
-        )
-        if line.by_model:
-            session.notes.extend(f"paragraph {number}: {note}" for note in found)
-            return line
-        reason = _reason(found)
-        notes = [n.replace("used the source sentence", attempt) for n in found]
-        session.notes.extend(f"paragraph {number}: {note}" for note in notes)
-    return Line(fact.text, fact, by_model=False, stand_in=reply is not None)
-
-
-def _reason(notes: Sequence[str]) -> str:
-    """What was wrong with the one fact's sentence, from align_reply's note on it."""
-    note = next((n for n in notes if n.startswith("fact 1:")), "it did not tell the fact")
-    return note.removeprefix("fact 1: ").split(" in '")[0].split(' in "')[0].split("; used")[0]
-
-
-def copy_check(sources: Sequence[Article]) -> Copied:
-    """Why a sentence is a source's copy: MAX_COPIED of its words outside quotations are one
-    run of one source's wording. Sentences with fewer than MIN_GATED_WORDS words outside
-    quotations are not held to it: "..., Ana Ruiz said" around a quotation has few other
-    ways to be said."""
-    bodies = [originality_words(a.body) for a in sources]
-
-    def copied(sentence: str) -> str | None:
-        found = copying(sentence, bodies)
-        if found.words >= MIN_GATED_WORDS and found.share >= MAX_COPIED:
-            return f"copies {found.copied} of its {found.words} words from a source in a row"
-        return None
-
-    return copied
+def _paragraph(session: _Session, number: int, total: int, facts: Sequence[Fact]) -> list[Line]:
+    """The model's sentence for each fact where it holds, the source sentence elsewhere."""
+    reply = session.complete(f"paragraph {number}", paragraph_prompt(number, total, facts))
+    if reply is None:
+        return verbatim(facts)
+    lines, found = align_reply(reply, facts, session.evidence, session.similar)
+    session.notes.extend(f"paragraph {number}: {note}" for note in found)
+    return lines
 
 
 def _similarity(embedder: SupportsEmbed | None) -> Similar | None:
@@ -293,41 +236,29 @@ def _words(lines: Sequence[Line]) -> int:
 
 
 def _fit_length(paragraphs: list[list[Line]], notes: list[str]) -> None:
-    """Hold the body to 250-450 words without adding any source's copy. Over 450 words, the
-    weakest facts go (stand-ins first); then a source sentence standing in for a failed
-    model sentence goes wherever the body stays at 250 words or more and keeps 4 paragraphs.
-    The opening sentence stays: it carries the main fact. A body left short is a problem the
-    draft reports, not filled with copy."""
+    """Swap model sentences for their source sentences until the body is 250-450 words:
+    the longest shortfall first when short, the longest excess first when long."""
 
-    def removable(p: int, k: int) -> bool:
-        if (p, k) == (0, 0):
-            return False
-        return len(paragraphs[p]) > 1 or len([x for x in paragraphs if x]) > MIN_PARAGRAPHS
+    def gap(line: Line) -> int:
+        return line.fact.word_count - len(line.text.split())
 
-    def drop(line: Line, why: str) -> int:
+    def swap(line: Line, why: str) -> None:
         for lines in paragraphs:
             if line in lines:
-                lines.remove(line)
-        notes.append(f"{why}: left out {line.text[:50]!r}")
-        return len(line.text.split())
-
-    def ranked(only_stand_ins: bool) -> list[Line]:
-        found = [
-            (not line.stand_in, line.fact.score, line)
-            for p, lines in enumerate(paragraphs)
-            for k, line in enumerate(lines)
-            if removable(p, k) and (line.stand_in or not only_stand_ins)
-        ]
-        return [line for *_, line in sorted(found, key=lambda t: (t[0], t[1]))]
+                lines[lines.index(line)] = replace(line, text=line.fact.text, by_model=False)
+        notes.append(f"body too {why}: used the source sentence of {line.fact.text[:40]!r}")
 
     total = sum(map(_words, paragraphs))
-    while total > MAX_BODY_WORDS and (weakest := ranked(only_stand_ins=False)):
-        total -= drop(weakest[0], "body too long")
-    while stand_ins := [
-        line for line in ranked(only_stand_ins=True) if total - _words([line]) >= MIN_BODY_WORDS
-    ]:
-        total -= drop(stand_ins[0], "a source's sentence the body can do without")
-    paragraphs[:] = [lines for lines in paragraphs if lines]
+    for line in sorted((x for p in paragraphs for x in p if x.by_model), key=gap, reverse=True):
+        if total >= MIN_BODY_WORDS or gap(line) <= 0:
+            break
+        swap(line, "short")
+        total += gap(line)
+    for line in sorted((x for p in paragraphs for x in p if x.by_model), key=gap):
+        if total <= MAX_BODY_WORDS or gap(line) >= 0:
+            break
+        swap(line, "long")
+        total += gap(line)
 
 
 # -- title, category, citations ---------------------------------------------------------------

@@ -154,12 +154,6 @@ def numbers_in(text: str) -> set[str]:
     return {m.group(0).replace(",", "").rstrip(".") for m in _NUMBER.finditer(text)}
 
 
-def possessive(word: str) -> str:
-    """A word without its possessive ending or stray apostrophes: "Reserve's" -> "Reserve"."""
-    word = word.replace("’", "'").strip("'")
-    return word[:-2] if word.endswith("'s") else word
-
-
 def _normal(text: str) -> str:
     return " ".join(w.lower() for w in words(text))
 
@@ -179,9 +173,6 @@ class SourceWords:
 
     text: str  # normalised: lower-case words joined by single spaces
     lower_words: frozenset[str]
-    # Words some source writes in lower case ("according", "prosecutors"): capitalised at
-    # the start of a sentence they are no name.
-    common: frozenset[str]
     stems: frozenset[str]
     numbers: frozenset[str]
     # Stems that only instructions planted in a source use ("tripled"): output using one is
@@ -195,8 +186,7 @@ class SourceWords:
         stems = frozenset(stem(w) for w in tokens)
         return cls(
             text=_normal(joined),
-            lower_words=frozenset(tokens) | {possessive(w).lower() for w in tokens},
-            common=frozenset(w for w in words(joined) if w.islower()),
+            lower_words=frozenset(tokens),
             stems=stems,
             numbers=frozenset(numbers_in(joined)),
             tainted=stem_set("\n".join(injected)) - stems - _INSTRUCTION_STEMS,
@@ -232,7 +222,7 @@ class SourceWords:
         names = [
             w
             for w in tokens[1:]
-            if w[0].isupper() and possessive(w).lower() not in self.lower_words
+            if w[0].isupper() and w.lower().strip("'’") not in self.lower_words
         ]
         outlets = [o for o in KNOWN_OUTLETS if _normal(o) in _normal(sentence) and not self.says(o)]
         return names + outlets
