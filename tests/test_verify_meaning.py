@@ -78,6 +78,37 @@ def test_a_cause_no_source_gives_is_flagged() -> None:
     )
 
 
+def test_a_cause_put_on_facts_a_source_tells_side_by_side_is_flagged() -> None:
+    """A source that tells both facts in one sentence, joined by "as", gives no cause; a
+    cause word in another sentence of that source does not make one (seen on real reporting:
+    "causing passengers to scramble" for "as passengers scrambled")."""
+    body = (
+        "Officials said three drones hit the Lenvik depot on Monday, with more strikes landing "
+        "close to the train as passengers ran for cover. The attack forced the line to close."
+    )
+    added = (
+        "Officials said three drones hit the Lenvik depot, with more strikes landing close to "
+        "the train, causing passengers to run for cover."
+    )
+    assert "links" in fired(added, body)
+    told = (
+        "Three drones hit the Lenvik depot on Monday as passengers ran for cover, officials said."
+    )
+    assert "links" not in fired(told, body)
+    fed = "The flood in Marrow was fed by the breaching of two dams, the Red Cross said."
+    caused = "The Red Cross said the flood in Marrow was caused by the breaching of two dams."
+    assert "links" not in fired(caused, fed)
+
+
+def test_two_events_told_in_the_other_order_are_flagged() -> None:
+    body = "The agreement came after Mayor Lena Ortiz held talks with the union, Radio Kell said."
+    wrong = "Ortiz and the union held talks after the agreement was reached, Radio Kell said."
+    assert "links" in fired(wrong, body)
+    right = "Ortiz held talks with the union before the agreement, according to Radio Kell."
+    assert "links" not in fired(right, body)
+    assert "links" not in fired("The agreement followed talks between Ortiz and the union.", body)
+
+
 def test_a_statement_moved_to_another_named_speaker_is_flagged() -> None:
     bodies = (
         "Mayor Tom Reyes said the town would rebuild the school.",

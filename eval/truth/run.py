@@ -40,7 +40,7 @@ OK = "ok"
 # misses were read after that run). real_blind2: written blind on 2026-12-06, run once.
 # real_blind3: written blind later on 2026-12-06, after that session's changes to the checks.
 INVENTED = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")
-REAL = ("real_dev", "real_blind", "real_blind2", "real_blind3")
+REAL = ("real_dev", "real_blind", "real_blind2", "real_blind3", "real_model")
 PARTS = (*INVENTED, *REAL)
 
 

@@ -202,7 +202,8 @@ _CAUSE = re.compile(
     r"\b(?:because|due\s+to|owing\s+to|as\s+a\s+result|result(?:ed|s)?\s+(?:in|of|from)"
     r"|caus(?:e|ed|es|ing)|led\s+to|lead(?:s|ing)?\s+to|blam(?:e|ed|es|ing)|sparked|sparking"
     r"|triggered|triggering|prompt(?:ed|ing|s)?|thanks\s+to|in\s+response\s+to|so\s+that"
-    r"|therefore|forc(?:ed|ing)|driven\s+by|drove|amid|in\s+retaliation|retaliat\w*)\b",
+    r"|therefore|forc(?:ed|ing)|driven\s+by|drove|amid|in\s+retaliation|retaliat\w*"
+    r"|fed\s+by|brought\s+(?:on\s+)?by)\b",
     re.IGNORECASE,
 )
 _STRICT_CAUSE = re.compile(
@@ -213,9 +214,30 @@ _STRICT_CAUSE = re.compile(
 )
 
 
+# Share of each side's content stems a source sentence must hold to tell the same two facts.
+_SIDE_SHARE = 0.5
+
+
+def _share(stems: set[str], theirs: frozenset[str] | set[str]) -> float:
+    return len(stems & theirs) / len(stems) if stems else 0.0
+
+
 def _joined_in(left: set[str], right: set[str], evidence: Evidence) -> bool:
-    """Does one source sentence (with the one before it) hold a causal link and words of both
-    sides of the sentence's link?"""
+    """Does a source join the two sides by a cause of its own? A source sentence that tells
+    both sides (half the words of each) must hold the causal link itself: one telling them
+    side by side ("... as passengers scrambled to escape") gives no cause. Otherwise a
+    sentence with the one before it that holds a causal link and words of both sides will do
+    (the two facts told in two sentences)."""
+    told_together = False
+    for located in evidence.sentences:
+        own = plain(located.passage.text)
+        stems = content_stems(own)
+        if _share(left, stems) >= _SIDE_SHARE and _share(right, stems) >= _SIDE_SHARE:
+            if _CAUSE.search(_bare(own)):
+                return True
+            told_together = True
+    if told_together:
+        return False
     for located in evidence.sentences:
         context = evidence.in_context(located)
         stems = content_stems(context)
@@ -224,12 +246,58 @@ def _joined_in(left: set[str], right: set[str], evidence: Evidence) -> bool:
     return False
 
 
+# "X after Y" / "X before Y" between two clauses: the order of two events.
+_SEQUENCE = re.compile(r"\s(?:came\s+|come\s+|comes\s+)?(after|before|following)\s", re.IGNORECASE)
+
+
+# Who said it, at the end or the start: no part of either event.
+_SAID_BY = re.compile(
+    r",\s*(?:according\s+to\b[^,;]*|[^,;]{1,60}\s(?:said|says|reported|told\s[^,;]*))\s*[.!]?$"
+    r"|^according\s+to\b[^,;]*,",
+    re.IGNORECASE,
+)
+
+
+def _order(text: str) -> tuple[set[str], set[str]] | None:
+    """(earlier, later) stems of a text that orders two events by "after" or "before"."""
+    text = _SAID_BY.sub(" ", text.strip())
+    match = _SEQUENCE.search(text)
+    if match is None:
+        return None
+    first, second = content_stems(text[: match.start()]), content_stems(text[match.end() :])
+    if not first or not second or len(first | second) < 3:
+        return None
+    return (first, second) if match.group(1).lower() == "before" else (second, first)
+
+
+def _reversed_order(sentence: str, evidence: Evidence) -> bool:
+    """The sentence orders two events one way and a source telling both orders them the
+    other ("held talks after the agreement" where "the agreement came after the talks")."""
+    mine = _order(sentence)
+    if mine is None:
+        return False
+    earlier, later = mine
+    for located in evidence.sentences:
+        theirs = _order(plain(located.passage.text))
+        if theirs is None:
+            continue
+        their_earlier, their_later = theirs
+        crossed = min(_share(earlier, their_later), _share(later, their_earlier))
+        kept = min(_share(earlier, their_earlier), _share(later, their_later))
+        if crossed >= _SIDE_SHARE and crossed > kept:
+            return True
+    return False
+
+
 def check_links(sentence: str, evidence: Evidence) -> list[Problem]:
     """A cause ("because", "led to") joining two facts: some source sentence must join them
-    too, with a causal link of its own. A sequence ("after", "before") is not checked:
-    measured on eval/truth, most of those a draft writes are time phrases ("rose 1.2% after
-    the announcement"), not links of facts."""
+    too, with a causal link of its own. A sequence ("after", "before") is checked only for
+    being the other way round from a source that tells both events: measured on eval/truth,
+    most of those a draft writes are time phrases ("rose 1.2% after the announcement")."""
     mine = _bare(sentence)
+    if _reversed_order(plain(sentence), evidence):
+        message = "the sources tell these two events in the other order"
+        return [Problem("links", Verdict.CONTRADICTED, message)]
     match = _STRICT_CAUSE.search(mine)
     if match is None:
         return []
