@@ -241,3 +241,17 @@ def test_a_platform_after_the_speaker_is_not_the_speaker() -> None:
 )
 def test_demonyms_and_title_synonyms_pass(text: str, body: str) -> None:
     assert {p.split(":")[0] for p in problems(text, body)} <= {"support"}
+
+
+def test_a_place_called_another_kind_than_the_sources_call_it_is_flagged() -> None:
+    body = (
+        "The train was travelling from the western border town of Chop to Barvinkove. "
+        "It was hit near the village of Yazykove in the Kharkiv region."
+    )
+    village = "The train was travelling from Chop, a village near the border, to Barvinkove."
+    assert "places" in fired(village, body)
+    city = "The train was travelling from Chop, a city near the border, to Barvinkove."
+    assert "places" not in fired(city, body)  # towns and cities: outlets differ, no error
+    assert "places" not in fired("The train was hit near Yazykove, a village in the region.", body)
+    # a kind no source gives for the place is no contradiction of theirs
+    assert "places" not in fired("Barvinkove, a town in the east, was the train's end.", body)

@@ -16,7 +16,13 @@ from newsdesk.models.ner import spacy_entities
 from newsdesk.models.text import TextModel
 from newsdesk.verify.checks.documents import Annotate, Document, Passage, SourceDoc
 from newsdesk.verify.checks.evidence import Evidence, prepare
-from newsdesk.verify.checks.facts import check_names, check_numbers, check_places, check_titles
+from newsdesk.verify.checks.facts import (
+    check_names,
+    check_numbers,
+    check_place_kinds,
+    check_places,
+    check_titles,
+)
 from newsdesk.verify.checks.meaning import (
     check_attribution,
     check_details,
@@ -91,6 +97,7 @@ def _checks(
         *check_names(sentence, evidence),
         *check_quotes(draft, sentence, evidence),
         *check_places(sentence, evidence),
+        *check_place_kinds(text, evidence),
         *check_titles(sentence, evidence),
         *check_support(alignment, MIN_COVERAGE_JUDGED if judged else MIN_COVERAGE),
         *check_stance(text, evidence),
