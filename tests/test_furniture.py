@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 
 from newsdesk.text import split_sentences
-from newsdesk.writing.furniture import furniture, paragraph_reason, pasted_headline, strip_lead
+from newsdesk.writing.furniture import (
+    furniture,
+    paragraph_reason,
+    pasted_headline,
+    sentence_reason,
+    strip_lead,
+)
 from newsdesk.writing.titles import (
     _compressed,
     _title_options,
@@ -77,6 +83,8 @@ def test_outlet_voice_and_glued_captions_are_furniture_sentences() -> None:
         ("New Ostrov: Rescuers worked through the night.", "Rescuers worked through the night."),
         ("(Reuters) - A regulator closed the bank.", "A regulator closed the bank."),
         ("OSTROV, March 3 (Valley Wire) - The port reopened.", "The port reopened."),
+        # a headline's kicker, a name with a number in it
+        ("Velna-2: The probe landed on Monday.", "The probe landed on Monday."),
         # not datelines: a speaker, a sentence with a dash in it
         ("President Ana Ruiz: We will rebuild.", "President Ana Ruiz: We will rebuild."),
         ("The bridge — built in 1961 — collapsed.", "The bridge — built in 1961 — collapsed."),
@@ -314,3 +322,25 @@ def test_a_lead_too_long_to_cut_is_said_shorter_as_a_headline() -> None:
     assert _compressed("The former president met the acting governor in a small village") == (
         "former president met acting governor in village"
     )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("The toll will be updated around 2pm: Kestria Chief Secy Ana Ruiz.", "live blog"),
+        (
+            "Anyone who wants news of a passenger can call the helpline number 033-2638221 at "
+            "Ostrov station.",
+            "helpline",
+        ),
+        ("The railway opened helplines for relatives on Saturday.", None),
+        ("Officials said one thing was clear: Ostrov.", None),
+        ('Ruiz put it plainly: "We Will Rebuild Every Bridge."', None),
+    ],
+)
+def test_live_blog_lines_and_helpline_notices_are_furniture(
+    sentence: str, kind: str | None
+) -> None:
+    reason = sentence_reason(sentence)
+    assert (reason is None) == (kind is None), reason
+    assert kind is None or kind in str(reason)

@@ -107,6 +107,13 @@ def test_two_events_told_in_the_other_order_are_flagged() -> None:
     right = "Ortiz held talks with the union before the agreement, according to Radio Kell."
     assert "links" not in fired(right, body)
     assert "links" not in fired("The agreement followed talks between Ortiz and the union.", body)
+    # two other events at the same places are no reversal of these
+    ferry = (
+        "Bayline suspended its Port Avalen to Kellsby service after the ferry ran aground. "
+        "The ferry ran aground 25 minutes after leaving Port Avalen for Kellsby."
+    )
+    left = "The ferry ran aground 25 minutes after leaving Port Avalen for Kellsby."
+    assert "links" not in fired(left, ferry)
 
 
 def test_a_statement_moved_to_another_named_speaker_is_flagged() -> None:

@@ -63,7 +63,7 @@ _OUTLET_VOICE = re.compile(
 _LEAD_DATELINE = re.compile(
     r"""^(?:
         \((?:AP|AFP|Reuters|dpa|IANS|PTI|ANI)\)\s*[-–—]{1,2}\s*
-      | [A-Z][A-Za-z'’.]+(?:[ -][A-Z][A-Za-z'’.]+){0,2}
+      | [A-Z][A-Za-z'’.]+(?:-\d+)?(?:[ -][A-Z][A-Za-z'’.]+){0,2}
         (?:\s*\([^()\n]{1,30}\))*
         (?:,\s+[A-Z][a-z]{2,9}\.?\s+\d{1,2})?
         \s*(?:[-–—]{1,2}|:)\s+
@@ -99,10 +99,22 @@ _CREDIT_ONLY = re.compile(
 )
 
 
+# A live blog's line: a statement, a colon and who said it, with no verb ("The figure will be
+# updated around 2pm: Odisha Chief Secy Pradeep Jena.").
+_LIVE_BLOG_LINE = re.compile(r"\w\s*:\s+(?:[A-Z][\w.’'-]*\s+){1,6}[A-Z][\w’'-]*\.?$")
+# A helpline notice: a helpline and its telephone number ("... contact the helpline number
+# 033-26382217 at Howrah station").
+_HELPLINE = re.compile(r"(?i)\bhelp\s?lines?\b.*\d[\d\s-]{5,}\d|\d[\d\s-]{5,}\d.*\bhelp\s?lines?\b")
+
+
 def sentence_reason(sentence: str) -> str | None:
     """Why one source sentence is the outlet speaking of its own reporting (None: it is not)."""
     if _OUTLET_VOICE.search(sentence) or _NOTICE.search(sentence):
         return "the outlet's own voice or a notice"
+    if _HELPLINE.search(sentence):
+        return "a helpline notice"
+    if _LIVE_BLOG_LINE.search(sentence) and not re.search(r'["“”]', sentence):
+        return "a live blog's line (a statement, then who said it)"
     if _GLUED_CREDIT.search(sentence):
         return "a photo caption or credit"
     return None

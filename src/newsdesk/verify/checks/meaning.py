@@ -259,8 +259,11 @@ _SAID_BY = re.compile(
 
 
 def _order(text: str) -> tuple[set[str], set[str]] | None:
-    """(earlier, later) stems of a text that orders two events by "after" or "before"."""
+    """(earlier, later) stems of a text that orders two events by "after" or "before". The
+    events are read by their own words, names aside: two events at the same places ("left
+    Port Avalen" and "suspended the Port Avalen service") are not one."""
     text = _SAID_BY.sub(" ", text.strip())
+    text = re.sub(r"\b[A-Z][\w'’-]*", " ", text)
     match = _SEQUENCE.search(text)
     if match is None:
         return None
