@@ -19,7 +19,16 @@ from newsdesk.verify.checks.documents import (
 )
 from newsdesk.verify.checks.normal import content_stems, name_key, place_stem, same_place, tokens
 from newsdesk.verify.checks.numbers import Figures, figures
-from newsdesk.verify.checks.relations import ROLE_NOUNS, Containment, Title, containments, titles
+from newsdesk.verify.checks.relations import (
+    ROLE_NOUNS,
+    Containment,
+    EventOrder,
+    Title,
+    containments,
+    event_order,
+    place_kinds,
+    titles,
+)
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Labels the small model gives places it does not know ("Kursk region" as a PRODUCT).
@@ -60,6 +69,8 @@ class Evidence:
     persons: tuple[tuple[str, ...], ...] = field(default=())
     containments: tuple[Containment, ...] = field(default=())
     titles: tuple[Title, ...] = field(default=())
+    place_kinds: tuple[tuple[str, str], ...] = field(default=())  # (name key, kind)
+    orders: tuple[EventOrder, ...] = field(default=())  # events a source sentence orders
 
     def in_context(self, located: Located) -> str:
         """The sentence with the one before it in its paragraph: "The port authority puts
@@ -294,4 +305,6 @@ def _evidence(articles: tuple[SourceText, ...]) -> Evidence:
         persons=tuple(sorted(persons)),
         containments=tuple(c for s in located for c in containments(s.passage)),
         titles=tuple(t for s in located for t in titles(s.passage)),
+        place_kinds=tuple(k for s in located for k in place_kinds(s.passage.text, loose=True)),
+        orders=tuple(o for s in located if (o := event_order(s.passage.text))),
     )

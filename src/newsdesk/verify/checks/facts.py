@@ -13,7 +13,15 @@ from newsdesk.verify.checks.evidence import Evidence, Located
 from newsdesk.verify.checks.normal import aliases, contains_phrase, name_key, place_stem, same_place
 from newsdesk.verify.checks.numbers import Quantity, figures
 from newsdesk.verify.checks.problems import Problem, Verdict
-from newsdesk.verify.checks.relations import Title, containments, describe, same_site, titles
+from newsdesk.verify.checks.relations import (
+    Title,
+    containments,
+    describe,
+    place_kinds,
+    same_kind,
+    same_site,
+    titles,
+)
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
 
@@ -151,54 +159,14 @@ def check_places(sentence: Passage, evidence: Evidence) -> list[Problem]:
     return problems
 
 
-# What kind of place a place is: "Chop, a village" where every source calls Chop a town is a
-# detail the writer made up (seen on real reporting). Kinds in one group are told apart too
-# loosely by outlets to hold a writer to ("the city of" and "the town of" the same place).
-_KIND_GROUPS = (
-    frozenset({"village", "hamlet"}),
-    frozenset({"town", "city", "capital"}),
-    frozenset({"region", "province", "oblast", "state", "area"}),
-    frozenset({"district", "county", "municipality"}),
-    frozenset({"country", "nation"}),
-    frozenset({"island"}),
-    frozenset({"port"}),
-)
-_KINDS = "|".join(sorted(k for group in _KIND_GROUPS for k in group))
-_PLACE = r"(?P<name>[A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+){0,2})"
-_DESCRIBED = (
-    re.compile(rf"{_PLACE},\s+(?:a|an|the)\s+(?:[a-z-]+\s+){{0,2}}(?P<kind>{_KINDS})\b"),
-    re.compile(rf"\b(?:a|an|the)\s+(?:[a-z-]+\s+){{0,2}}(?P<kind>{_KINDS})\s+of\s+{_PLACE}"),
-)
-# Sources name a place's kind more loosely: "border town Chop", "the Kharkiv region".
-_SOURCE_DESCRIBED = (
-    *_DESCRIBED,
-    re.compile(rf"\b(?P<kind>{_KINDS})\s+(?:of\s+)?{_PLACE}"),
-    re.compile(rf"{_PLACE}\s+(?P<kind>{_KINDS})\b"),
-)
-
-
-def _kinds(text: str, patterns: Sequence[re.Pattern[str]]) -> list[tuple[str, str]]:
-    return [
-        (name_key(m.group("name")), m.group("kind").lower())
-        for pattern in patterns
-        for m in pattern.finditer(text)
-    ]
-
-
-def _group(kind: str) -> frozenset[str]:
-    return next(g for g in _KIND_GROUPS if kind in g)
-
-
 def check_place_kinds(text: str, evidence: Evidence) -> list[Problem]:
     """A place the sentence calls a village (town, region ...) must not be one the sources
-    only ever call something else."""
+    only ever call something else: "Chop, a village" where every source calls Chop a town is
+    a detail the writer made up (seen on real reporting)."""
     problems = []
-    theirs = [
-        k for located in evidence.sentences for k in _kinds(located.passage.text, _SOURCE_DESCRIBED)
-    ]
-    for name, kind in dict.fromkeys(_kinds(text, _DESCRIBED)):
-        given = {k for n, k in theirs if n == name}
-        if given and not given & _group(kind):
+    for name, kind in dict.fromkeys(place_kinds(text)):
+        given = {k for n, k in evidence.place_kinds if n == name}
+        if given and not any(same_kind(kind, k) for k in given):
             called = " or ".join(sorted(given))
             message = f"calls {name.title()} a {kind}; the sources call it a {called}"
             problems.append(Problem("places", Verdict.UNSUPPORTED, message))

@@ -16,11 +16,12 @@ unsupported, which is the judge's question (judge.py).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 
 from newsdesk.verify.checks.evidence import Evidence, Located
 from newsdesk.verify.checks.normal import content_stems, plain
 from newsdesk.verify.checks.problems import Problem, Verdict
+from newsdesk.verify.checks.relations import event_order
 from newsdesk.verify.checks.support import Alignment, WordMatch, reported_speaker, speaker_of
 
 _QUOTED = re.compile(r"\"[^\"]*\"")
@@ -218,7 +219,7 @@ _STRICT_CAUSE = re.compile(
 _SIDE_SHARE = 0.5
 
 
-def _share(stems: set[str], theirs: frozenset[str] | set[str]) -> float:
+def _share(stems: Set[str], theirs: Set[str]) -> float:
     return len(stems & theirs) / len(stems) if stems else 0.0
 
 
@@ -230,10 +231,8 @@ def _joined_in(left: set[str], right: set[str], evidence: Evidence) -> bool:
     (the two facts told in two sentences)."""
     told_together = False
     for located in evidence.sentences:
-        own = plain(located.passage.text)
-        stems = content_stems(own)
-        if _share(left, stems) >= _SIDE_SHARE and _share(right, stems) >= _SIDE_SHARE:
-            if _CAUSE.search(_bare(own)):
+        if min(_share(left, located.stems), _share(right, located.stems)) >= _SIDE_SHARE:
+            if _CAUSE.search(_bare(plain(located.passage.text))):
                 return True
             told_together = True
     if told_together:
@@ -246,47 +245,15 @@ def _joined_in(left: set[str], right: set[str], evidence: Evidence) -> bool:
     return False
 
 
-# "X after Y" / "X before Y" between two clauses: the order of two events.
-_SEQUENCE = re.compile(r"\s(?:came\s+|come\s+|comes\s+)?(after|before|following)\s", re.IGNORECASE)
-
-
-# Who said it, at the end or the start: no part of either event.
-_SAID_BY = re.compile(
-    r",\s*(?:according\s+to\b[^,;]*|[^,;]{1,60}\s(?:said|says|reported|told\s[^,;]*))\s*[.!]?$"
-    r"|^according\s+to\b[^,;]*,",
-    re.IGNORECASE,
-)
-
-
-def _order(text: str) -> tuple[set[str], set[str]] | None:
-    """(earlier, later) stems of a text that orders two events by "after" or "before". The
-    events are read by their own words, names aside: two events at the same places ("left
-    Port Avalen" and "suspended the Port Avalen service") are not one."""
-    text = _SAID_BY.sub(" ", text.strip())
-    text = re.sub(r"\b[A-Z][\w'’-]*", " ", text)
-    match = _SEQUENCE.search(text)
-    if match is None:
-        return None
-    first, second = content_stems(text[: match.start()]), content_stems(text[match.end() :])
-    if not first or not second or len(first | second) < 3:
-        return None
-    return (first, second) if match.group(1).lower() == "before" else (second, first)
-
-
 def _reversed_order(sentence: str, evidence: Evidence) -> bool:
     """The sentence orders two events one way and a source telling both orders them the
     other ("held talks after the agreement" where "the agreement came after the talks")."""
-    mine = _order(sentence)
+    mine = event_order(sentence)
     if mine is None:
         return False
-    earlier, later = mine
-    for located in evidence.sentences:
-        theirs = _order(plain(located.passage.text))
-        if theirs is None:
-            continue
-        their_earlier, their_later = theirs
-        crossed = min(_share(earlier, their_later), _share(later, their_earlier))
-        kept = min(_share(earlier, their_earlier), _share(later, their_later))
+    for theirs in evidence.orders:
+        crossed = min(_share(mine.earlier, theirs.later), _share(mine.later, theirs.earlier))
+        kept = min(_share(mine.earlier, theirs.earlier), _share(mine.later, theirs.later))
         if crossed >= _SIDE_SHARE and crossed > kept:
             return True
     return False
@@ -298,7 +265,7 @@ def check_links(sentence: str, evidence: Evidence) -> list[Problem]:
     being the other way round from a source that tells both events: measured on eval/truth,
     most of those a draft writes are time phrases ("rose 1.2% after the announcement")."""
     mine = _bare(sentence)
-    if _reversed_order(plain(sentence), evidence):
+    if _reversed_order(sentence, evidence):
         message = "the sources tell these two events in the other order"
         return [Problem("links", Verdict.CONTRADICTED, message)]
     match = _STRICT_CAUSE.search(mine)
@@ -319,9 +286,14 @@ def check_links(sentence: str, evidence: Evidence) -> list[Problem]:
 _SPEAKER_LOOKBACK = 3
 
 
+def _name_word(word: str) -> str:
+    """A word of a name as the checks compare it: lower-cased, without a possessive."""
+    return re.sub(r"['’]s$", "", word).lower()
+
+
 def _capitalised(text: str) -> set[str]:
-    """The capitalised words of a text, lower-cased, without a possessive: the names in it."""
-    return {re.sub(r"['’]s$", "", w).lower() for w in re.findall(r"\b[A-Z][\w'’-]*", text)}
+    """The capitalised words of a text, as `_name_word`s: the names in it."""
+    return {_name_word(w) for w in re.findall(r"\b[A-Z][\w'’-]*", text)}
 
 
 def _named_before(located: Located, evidence: Evidence) -> set[str]:
@@ -349,7 +321,7 @@ def check_attribution(sentence: str, alignment: Alignment, evidence: Evidence) -
     name = re.split(r"\s+of\s+", re.split(r"['’]s\s+", who)[-1])[0].split()
     if not name or not name[-1][:1].isupper():
         return []
-    head = re.sub(r"['’]s$", "", name[-1]).lower()
+    head = _name_word(name[-1])
     # The speaker must be named with the words: in (or just before) the cited sentence that
     # says most of what follows the speaker, not in another cited sentence. Names are read as
     # written ("Nations" is not "national").

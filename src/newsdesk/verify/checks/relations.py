@@ -1,8 +1,11 @@
-"""Two relations drafts get wrong: which country a place is in, and what a person's title is.
+"""Relations drafts get wrong: which country a place is in, what a person's title is, what
+kind of place a place is, and which of two events came first.
 
-Both are read with a few patterns over spaCy entities: "Kursk, Russia", "Russia's Kursk
-region", "the Kursk region of Russia", "the Russian region of Kursk"; "former President Donald
-Trump", "Viktor Aalto, the outgoing prime minister", "Harwick's mayor, Elena Varga".
+The first two are read with a few patterns over spaCy entities: "Kursk, Russia", "Russia's
+Kursk region", "the Kursk region of Russia", "the Russian region of Kursk"; "former President
+Donald Trump", "Viktor Aalto, the outgoing prime minister", "Harwick's mayor, Elena Varga".
+The last two with patterns over the text: "Chop, a village", "the town of Chop"; "X came
+after Y", "X before Y".
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from dataclasses import dataclass, field
 from newsdesk.models.ner import Entity
 from newsdesk.text import STOPWORDS
 from newsdesk.verify.checks.documents import Passage
-from newsdesk.verify.checks.normal import name_key, same_place
+from newsdesk.verify.checks.normal import content_stems, name_key, plain, same_place
 
 _PLACES = frozenset({"GPE", "LOC", "FAC"})
 _INNER = _PLACES | {"ORG"}  # "the Brennhof City Museum in Austria" places a museum
@@ -262,3 +265,83 @@ def titles(passage: Passage) -> list[Title]:
 
 def describe(title: Title) -> str:
     return title.wording
+
+
+# -- what kind of place ---------------------------------------------------------------------------
+
+# Kinds in one group are told apart too loosely by outlets to hold a writer to ("the city of"
+# and "the town of" the same place).
+_KIND_GROUPS = (
+    frozenset({"village", "hamlet"}),
+    frozenset({"town", "city", "capital"}),
+    frozenset({"region", "province", "oblast", "state", "area"}),
+    frozenset({"district", "county", "municipality"}),
+    frozenset({"country", "nation"}),
+    frozenset({"island"}),
+    frozenset({"port"}),
+)
+_KINDS = "|".join(sorted(k for group in _KIND_GROUPS for k in group))
+_KIND_PLACE = r"(?P<name>[A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+){0,2})"
+_DESCRIBED = (
+    re.compile(rf"{_KIND_PLACE},\s+(?:a|an|the)\s+(?:[a-z-]+\s+){{0,2}}(?P<kind>{_KINDS})\b"),
+    re.compile(rf"\b(?:a|an|the)\s+(?:[a-z-]+\s+){{0,2}}(?P<kind>{_KINDS})\s+of\s+{_KIND_PLACE}"),
+)
+# Sources name a place's kind more loosely too: "border town Chop", "the Kharkiv region".
+_LOOSELY_DESCRIBED = (
+    *_DESCRIBED,
+    re.compile(rf"\b(?P<kind>{_KINDS})\s+(?:of\s+)?{_KIND_PLACE}"),
+    re.compile(rf"{_KIND_PLACE}\s+(?P<kind>{_KINDS})\b"),
+)
+
+
+def place_kinds(text: str, *, loose: bool = False) -> list[tuple[str, str]]:
+    """(name key, kind) of each place the text says is a village, town, region ...: "Chop, a
+    village", "the town of Chop"; `loose` (for sources) also "border town Chop", "Kharkiv
+    region"."""
+    return [
+        (name_key(m.group("name")), m.group("kind").lower())
+        for pattern in (_LOOSELY_DESCRIBED if loose else _DESCRIBED)
+        for m in pattern.finditer(text)
+    ]
+
+
+def same_kind(a: str, b: str) -> bool:
+    return any(a in group and b in group for group in _KIND_GROUPS)
+
+
+# -- which event came first -----------------------------------------------------------------------
+
+# "X after Y" / "X before Y" between two clauses.
+_SEQUENCE = re.compile(r"\s(?:came\s+|come\s+|comes\s+)?(after|before|following)\s", re.IGNORECASE)
+# Who said it, at the end or the start: no part of either event.
+_SAID_BY = re.compile(
+    r",\s*(?:according\s+to\b[^,;]*|[^,;]{1,60}\s(?:said|says|reported|told\s[^,;]*))\s*[.!]?$"
+    r"|^according\s+to\b[^,;]*,",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EventOrder:
+    """Two events a text orders: the content stems of each, names aside."""
+
+    earlier: frozenset[str]
+    later: frozenset[str]
+
+
+def event_order(text: str) -> EventOrder | None:
+    """The two events a text orders by "after" or "before", or None. The events are read by
+    their own words, names aside: two events at the same places ("left Port Avalen" and
+    "suspended the Port Avalen service") are not one."""
+    text = _SAID_BY.sub(" ", plain(text))
+    text = re.sub(r"\b[A-Z][\w'’-]*", " ", text)
+    match = _SEQUENCE.search(text)
+    if match is None:
+        return None
+    first = frozenset(content_stems(text[: match.start()]))
+    second = frozenset(content_stems(text[match.end() :]))
+    if not first or not second or len(first | second) < 3:
+        return None
+    if match.group(1).lower() == "before":
+        return EventOrder(first, second)
+    return EventOrder(second, first)
