@@ -54,3 +54,21 @@ def notes(sentence: str) -> str:
     if source:
         note += f" ({source.strip()})"
     return note + "."
+
+
+_BRACKETED = re.compile(r"\([^()]*\)")
+_QUOTED_SPAN = re.compile(r"[\"“][^\"“”]*[\"”]")
+
+
+def note_debris(sentence: str, fact: str) -> str | None:
+    """The notes' own marks left in a sentence written from them: a semicolon where the
+    notes cut the fact's clauses apart ("Spain; who had never won ...") or a bracket the
+    fact does not have (the attribution the notes set off, "(Chief Secretary) The Chief
+    Secretary said ..."). Quotations aside: they are the speaker's punctuation."""
+    bare = _QUOTED_SPAN.sub(" ", sentence)
+    if ";" in bare and ";" not in _QUOTED_SPAN.sub(" ", fact):
+        return "keeps the notes' semicolons"
+    for group in _BRACKETED.findall(bare):
+        if group not in fact:
+            return f"keeps the notes' brackets: {group}"
+    return None

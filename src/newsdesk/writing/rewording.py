@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from newsdesk.text import STOPWORDS, split_sentences, words
+from newsdesk.writing.claims import note_debris
 from newsdesk.writing.drafts import Fact, SentenceCitation
 from newsdesk.writing.grammar import grammar_problem
 from newsdesk.writing.rules import (
@@ -113,7 +114,10 @@ def fact_problem(
 ) -> str | None:
     """Why a sentence does not tell its fact faithfully: it must keep the fact's names and
     numbers, bring none from elsewhere, add little of its own (unless it is a `paraphrase`,
-    the same meaning in other words) and not tell `others` too."""
+    the same meaning in other words), carry none of its notes' marks and not tell `others`
+    too."""
+    if debris := note_debris(sentence, fact.text):
+        return debris
     if extra := numbers_in(sentence) - numbers_in(fact.text):
         return f"numbers not in this fact: {', '.join(sorted(extra))}"
     own = {w.lower() for w in words(fact.text)}
