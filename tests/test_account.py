@@ -11,6 +11,7 @@ from newsdesk.records import Article
 from newsdesk.writing.account import (
     Figure,
     Told,
+    authorities,
     figures_in,
     one_place,
     same_figure,
@@ -378,3 +379,35 @@ def test_a_claim_a_sentence_repeats_in_one_of_its_clauses_is_told_once() -> None
     texts = [f.text for f in embedded.facts]
     assert any(t.startswith("Captain Ilse Marn scored") for t in texts), texts
     assert not any(t.startswith("Velna are the Coastal Cup champions") for t in texts), texts
+
+
+def _magnitude_story(lone: str) -> list[Article]:
+    told = [
+        ("Velna Daily", "The quake had a magnitude of 6.3, the Velna Geological Survey said."),
+        ("Coast Radio", "The Velna Geological Survey put the magnitude of the tremor at 6.3."),
+        (
+            "Harbour Post",
+            "A magnitude 6.3 quake shook the valley, the Velna Geological Survey said.",
+        ),
+    ]
+    extra = "Rescue teams from Ostrov reached the valley by mid-morning on Tuesday."
+    return [
+        _article(outlet, hours, "Quake strikes Velna valley", f"{text} {extra if hours else ''}")
+        for hours, (outlet, text) in enumerate(told)
+    ] + [_article("Ostrov Wire", 5, "Velna quake", f"{lone} Power was cut to 4,000 homes.")]
+
+
+def test_a_lone_value_from_the_same_authority_is_left_out() -> None:
+    """Blind read 7: "the USGS reported a magnitude 6.2" stood beside the 6.3 that five
+    outlets credit to the USGS. The same authority under another name ("VGS") gives no
+    second source's figure; another authority does (the key of the Morocco event: both)."""
+    assert authorities("The VGS reported a magnitude 6.2 quake.") == {"vgs"}
+    assert authorities("the Velna Geological Survey said") == {"vgs"}
+    same = _magnitude_story("The VGS reported a magnitude 6.2 quake in the valley on Tuesday.")
+    sheet = build_fact_sheet(same, pick_sources(same))
+    assert not any("6.2" in f.text for f in sheet.facts), [f.text for f in sheet.facts]
+    other = _magnitude_story(
+        "The quake measured 6.5, according to the Ostrov Seismic Institute on Tuesday."
+    )
+    sheet = build_fact_sheet(other, pick_sources(other))
+    assert any("6.5" in f.text for f in sheet.facts), [f.text for f in sheet.facts]

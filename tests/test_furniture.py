@@ -288,6 +288,9 @@ def test_a_title_that_names_neither_the_event_nor_its_place_is_led_by_them() -> 
     # too long with the label: as it was
     long = "Rescuers " + " ".join(["and volunteers"] * 6) + " Reached Three Villages"
     assert names_the_event(long, headlines) == long
+    # a label of its own: no second one before it ("Odisha: Coromandel Express Accident: ...")
+    labelled = "Valley Landslides: Rescuers Reached Three Villages"
+    assert names_the_event(labelled, headlines) == labelled
 
 
 def test_a_title_may_not_turn_the_sides_around() -> None:

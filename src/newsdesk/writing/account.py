@@ -15,7 +15,9 @@ counts (`kind`), and settles one value per kind:
 
 A sentence giving another value of a settled kind, and not the settled one, is stale: the
 writer leaves it out, so the toll is told once, as it stands now. A sentence that gives both
-("revised to 275 from 288") stays: it reconciles them itself.
+("revised to 275 from 288") stays: it reconciles them itself. So does one that credits a
+count that does not grow to an authority of its own (`authorities`): a second source's
+magnitude, unless that authority is the one the settled value is credited to.
 """
 
 from __future__ import annotations
@@ -331,6 +333,40 @@ def stale(
         and (base_kind(kind) in GROWING or not attributed)
         for kind, values in by_kind.items()
     )
+
+
+# Who a figure is credited to: an acronym ("USGS", "OCHA") or a name with an institution's
+# word in it ("the US Geological Survey", "Morocco's National Center for Scientific and
+# Technical Research").
+_INSTITUTION = re.compile(
+    r"\b(?:Survey|Institute|Center|Centre|Ministry|Agency|Organi[sz]ation|Service|Authority"
+    r"|Office|Department|Council|Committee|Commission|Bank|Reserve|Crescent|Research|Police"
+    r"|Army|Forces|Corps)\b"
+)
+_NAME_RUN = re.compile(r"[A-Z][\w.’'-]*(?:\s+(?:(?:of|for|and|the)\s+)*[A-Z][\w.’'-]*)*")
+_ACRONYM = re.compile(r"^[A-Z]{3,6}$")
+
+
+def _initials(name: str) -> str:
+    """ "U.S. Geological Survey", "US Geological Survey", "United States Geological Survey"
+    and "USGS" all give "usgs"."""
+    letters = []
+    for word in name.replace(".", "").split():
+        if word.casefold() in ("of", "for", "and", "the"):
+            continue
+        letters.append(word if word.isupper() and len(word) <= 6 else word[0])
+    return "".join(letters).casefold()
+
+
+def authorities(sentence: str) -> frozenset[str]:
+    """The authorities a sentence names, each as its initials: what tells the same source
+    under another name ("the USGS" and "the US Geological Survey")."""
+    found = set()
+    for found_run in _NAME_RUN.findall(sentence):
+        run = re.sub(r"^The\s+", "", found_run)
+        if _INSTITUTION.search(run) or _ACRONYM.match(run.replace(".", "")):
+            found.add(_initials(run))
+    return frozenset(found)
 
 
 def tells_settled(figures: Iterable[Figure], settled: dict[str, float]) -> frozenset[str]:

@@ -20,6 +20,7 @@ from newsdesk.writing.account import (
     Figure,
     Told,
     about_another_time,
+    authorities,
     base_kind,
     figures_in,
     one_place,
@@ -321,9 +322,21 @@ def _reconcile(sources: Sequence[Article], reading: _Reading) -> None:
     ]
     told = one_place(told)
     settled = settle(told)
+    # Who gives each settled value: a second value credited to the same authority is a
+    # lesser-told figure of that authority ("the USGS reported a magnitude 6.2" where five
+    # outlets give the USGS's 6.3), not a second source's figure to be kept beside it.
+    backers: dict[str, set[str]] = {}
+    for c, t in zip(reading.candidates, told, strict=True):
+        for kind in tells_settled(t.figures, settled):
+            backers.setdefault(kind, set()).update(authorities(c.text))
     kept = []
     for c, t in zip(reading.candidates, told, strict=True):
-        if stale(t.figures, settled, attributed=bool(_ATTRIBUTED.search(outside_quotes(c.text)))):
+        attributed = bool(_ATTRIBUTED.search(outside_quotes(c.text)))
+        if attributed and authorities(c.text) & {
+            a for f in t.figures for a in backers.get(f.kind, set())
+        }:
+            attributed = False
+        if stale(t.figures, settled, attributed=attributed):
             outlet = sources[c.ref.article].outlet
             reading.dropped.append(
                 f"{outlet}, sentence {c.ref.sentence}: a figure other outlets have updated or "

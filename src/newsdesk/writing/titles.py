@@ -536,9 +536,13 @@ def event_label(headlines: Sequence[str]) -> EventLabel | None:
 def names_the_event(title: str, headlines: Sequence[str]) -> str:
     """The title, led by what the story is ("Nepal Plane Crash: ...") when it does not name
     the event's noun, or by the place alone when it names the event but not where ("Morocco:
-    ..."); as it is when it names both, or when no label with a place fits."""
+    ..."); as it is when it names both, when no label with a place fits, or when it has a
+    label of its own ("Coromandel Express Accident: Death Toll Revised to 275": a second one
+    before it reads as a list of labels)."""
     label = event_label(headlines)
     if label is None or not label.place:  # "Floods: ..." would say less than the title
+        return title
+    if ":" in title:
         return title
     have = {stem(w) for w in words(title)}
     has_event = _EVENT_FAMILY[label.noun] in {_EVENT_FAMILY.get(w.casefold()) for w in words(title)}
