@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+from newsdesk.writing.rules import outside_quotes
+
 # "..., the ministry said." / "..., according to the Red Crescent." at the end of a sentence
 _ATTRIBUTION_END = re.compile(
     r",\s*(?:(?P<according>according\s+to\s+[^,;]{3,80})"
@@ -57,7 +59,6 @@ def notes(sentence: str) -> str:
 
 
 _BRACKETED = re.compile(r"\([^()]*\)")
-_QUOTED_SPAN = re.compile(r"[\"“][^\"“”]*[\"”]")
 
 
 def note_debris(sentence: str, fact: str) -> str | None:
@@ -65,8 +66,8 @@ def note_debris(sentence: str, fact: str) -> str | None:
     notes cut the fact's clauses apart ("Spain; who had never won ...") or a bracket the
     fact does not have (the attribution the notes set off, "(Chief Secretary) The Chief
     Secretary said ..."). Quotations aside: they are the speaker's punctuation."""
-    bare = _QUOTED_SPAN.sub(" ", sentence)
-    if ";" in bare and ";" not in _QUOTED_SPAN.sub(" ", fact):
+    bare = outside_quotes(sentence)
+    if ";" in bare and ";" not in outside_quotes(fact):
         return "keeps the notes' semicolons"
     for group in _BRACKETED.findall(bare):
         if group not in fact:

@@ -325,17 +325,16 @@ def _reconcile(sources: Sequence[Article], reading: _Reading) -> None:
     # Who gives each settled value: a second value credited to the same authority is a
     # lesser-told figure of that authority ("the USGS reported a magnitude 6.2" where five
     # outlets give the USGS's 6.3), not a second source's figure to be kept beside it.
+    named = [authorities(c.text) for c in reading.candidates]
     backers: dict[str, set[str]] = {}
-    for c, t in zip(reading.candidates, told, strict=True):
+    for names, t in zip(named, told, strict=True):
         for kind in tells_settled(t.figures, settled):
-            backers.setdefault(kind, set()).update(authorities(c.text))
+            backers.setdefault(kind, set()).update(names)
     kept = []
-    for c, t in zip(reading.candidates, told, strict=True):
-        attributed = bool(_ATTRIBUTED.search(outside_quotes(c.text)))
-        if attributed and authorities(c.text) & {
-            a for f in t.figures for a in backers.get(f.kind, set())
-        }:
-            attributed = False
+    for c, t, names in zip(reading.candidates, told, named, strict=True):
+        attributed = bool(_ATTRIBUTED.search(outside_quotes(c.text))) and not any(
+            names & backers.get(f.kind, set()) for f in t.figures
+        )
         if stale(t.figures, settled, attributed=attributed):
             outlet = sources[c.ref.article].outlet
             reading.dropped.append(

@@ -539,10 +539,10 @@ def names_the_event(title: str, headlines: Sequence[str]) -> str:
     ..."); as it is when it names both, when no label with a place fits, or when it has a
     label of its own ("Coromandel Express Accident: Death Toll Revised to 275": a second one
     before it reads as a list of labels)."""
+    if ":" in title:
+        return title
     label = event_label(headlines)
     if label is None or not label.place:  # "Floods: ..." would say less than the title
-        return title
-    if ":" in title:
         return title
     have = {stem(w) for w in words(title)}
     has_event = _EVENT_FAMILY[label.noun] in {_EVENT_FAMILY.get(w.casefold()) for w in words(title)}
