@@ -94,6 +94,21 @@ def test_a_growing_count_settles_on_the_newest_articles_highest_value() -> None:
     assert settle(told) == {"dead": 31, "injured": 40}
 
 
+def test_a_newer_death_toll_overtakes_an_older_count_of_bodies() -> None:
+    told = [
+        _told("Velna Daily", 0, ("bodies", 68)),
+        _told("Coast Radio", 0, ("bodies", 63)),
+        _told("Harbour Post", 48, ("dead", 71)),  # two days on: the toll stands for both
+    ]
+    settled = settle(told)
+    assert settled == {"bodies": 71, "dead": 71}
+    assert stale([Figure("bodies", 68)], settled)
+    assert not stale([Figure("dead", 71)], settled)
+    # bodies counted after the toll was given are the news themselves
+    later = [_told("Velna Daily", 0, ("dead", 40)), _told("Coast Radio", 5, ("bodies", 38))]
+    assert settle(later) == {"dead": 40, "bodies": 38}
+
+
 def test_background_settles_nothing() -> None:
     told = [
         _told("Velna Daily", 0, ("dead", 12)),

@@ -315,6 +315,21 @@ def settle(told: Sequence[Told]) -> dict[str, float]:
             settled[kind] = max(  # the higher value on a full tie: the same in any order
                 outlets, key=lambda v: (len(outlets[v]), latest[v], v)
             )
+    return _bodies_overtaken(current, settled)
+
+
+def _bodies_overtaken(told: Sequence[Told], settled: dict[str, float]) -> dict[str, float]:
+    """Bodies recovered are a toll on the way: once a newer article gives the death toll, the
+    older count of bodies is overtaken by it ("68 bodies recovered" on Sunday, "the death toll
+    rose to 71" on Tuesday: 68 is no longer the news). The toll settles the bodies' kind too."""
+
+    def newest(kind: str) -> float:
+        return max(_when(t.published) for t in told for f in t.figures if f.kind == kind)
+
+    for kind in [k for k in settled if base_kind(k) == "bodies"]:
+        dead = "dead" + kind[len("bodies") :]
+        if dead in settled and newest(dead) > newest(kind):
+            settled[kind] = settled[dead]
     return settled
 
 
