@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from newsdesk.models.tagger import pos_tags
 from newsdesk.text import split_sentences
 from newsdesk.writing.furniture import (
     furniture,
@@ -15,6 +16,7 @@ from newsdesk.writing.furniture import (
 )
 from newsdesk.writing.titles import (
     _compressed,
+    _ends,
     _title_options,
     choose_category,
     event_label,
@@ -188,6 +190,23 @@ def test_a_title_never_ends_waiting_for_its_object() -> None:
         "at least five people dead."
     )
     assert not any(o.endswith(("Has Left", "Near", "In", "Of")) for o in options), options
+
+
+def test_a_title_never_ends_on_what_was_recorded_or_reported() -> None:
+    sentence = (
+        "The Velna Relief Agency (VRA) recorded on Tuesday afternoon that 268 people had died in "
+        "the quake, but it has identified only 122 of them."
+    )
+    assert not any(o.endswith(("Recorded", "Reported")) for o in _title_options(sentence))
+    cut, whole, closed = pos_tags(
+        [
+            "Estmark Earthquake: The Velna Relief Agency (VRA) Recorded",
+            "The Velna Relief Agency Recorded 268 Deaths",
+            "Harbour Bank Was Closed Friday",
+        ]
+    )
+    assert not _ends(cut)
+    assert _ends(whole) and _ends(closed)
 
 
 @pytest.mark.parametrize(

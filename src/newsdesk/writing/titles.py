@@ -408,6 +408,12 @@ _OPEN_END = frozenset({"VB", "VBP", "VBZ", "IN", "DT", "TO", "CC", "PRP$", "POS"
 # Verbs whose object wants more after it: "accused X" of what, "urged X" to do what.
 _WANTS_MORE = frozenset({"accuse", "blame", "urge", "ask", "tell", "charge", "warn", "call"})
 _MORE = frozenset({"of", "to", "for", "that", "as", "over", "after"})
+# Verbs of telling and counting say nothing without what was told or counted: a title ending
+# on one is a cut sentence ("The National Disaster Mitigation Agency (BNPB) Recorded").
+_TELLS = frozenset(
+    {"record", "report", "say", "announce", "confirm", "reveal", "show", "state", "estimate"}
+    | {"note", "tell", "add", "put", "give", "find", "count", "register", "list", "cite"}
+)
 
 
 def _ends(tokens: Sequence[Token]) -> bool:
@@ -416,6 +422,8 @@ def _ends(tokens: Sequence[Token]) -> bool:
     stands alone (no "also")."""
     if not tokens or tokens[-1].tag in _OPEN_END:
         return False
+    if tokens[-1].tag in {"VBD", "VBN"} and tokens[-1].lemma in _TELLS:
+        return False  # "... (BNPB) Recorded" (recorded what?)
     verb = next((i for i, t in enumerate(tokens) if t.tag in _FINITE), None)
     if (
         verb is not None
