@@ -331,6 +331,29 @@ def test_a_title_may_not_turn_the_sides_around() -> None:
         assert title_problem(title, headlines, evidence) is None
 
 
+def test_a_title_is_not_a_list_nor_a_word_told_twice() -> None:
+    from newsdesk.writing.rules import SourceWords
+
+    evidence = SourceWords.of(
+        [
+            "The floods in Velna killed 11,300 people in Ostrov and 10,000 are missing.",
+            "Ostrov city is in danger, officials said, as the waters rose.",
+            "Velna landed its first probe on the moon, the first soft landing there.",
+        ]
+    )
+    headlines = ["Velna floods kill thousands", "Velna probe lands on the moon"]
+    listed = "Velna Floods: 11,300 Dead, 10,000 Missing, Ostrov City in Danger"
+    assert title_problem(listed, headlines, evidence) == "a list, not a headline"
+    twice = "Velna Lands First Soft-Landing on the Moon"
+    assert title_problem(twice, headlines, evidence) == "says 'lands' and 'landing'"
+    for fine in (
+        "Velna Floods Killed 11,300 People in Ostrov",  # the comma in 11,300 is no list
+        "Velna Floods: 10,000 Missing in Velna's Ostrov",  # a name twice is a name
+        "Velna Landed Its First Probe on the Moon",
+    ):
+        assert title_problem(fine, headlines, evidence) is None, fine
+
+
 def test_a_lead_too_long_to_cut_is_said_shorter_as_a_headline() -> None:
     lead = (
         "A Velnan drone attack on a crowded passenger train in north-eastern Ostrov has left "

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsdesk.models.tagger import Token, pos_tags
-from newsdesk.text import stem, words
+from newsdesk.text import STOPWORDS, stem, words
 from newsdesk.writing.account import SPELLINGS
 from newsdesk.writing.drafts import Fact
 from newsdesk.writing.rules import (
@@ -192,6 +192,27 @@ def title_problem(title: str, headlines: Sequence[str], evidence: SourceWords) -
         return "wording mostly not from the sources"
     if side := _unsupported_side(title, evidence):
         return f"no source calls {side}"
+    return _clumsy(title)
+
+
+_LIST_COMMA = re.compile(r",(?!\d{3}\b)")  # not the comma inside 11,300
+
+
+def _clumsy(title: str) -> str | None:
+    """A title an editor would send back: a list of fragments ("11,300 Dead, 10,000 Missing,
+    Derna City in Danger"), or one word told twice in two forms ("India Lands First
+    Soft-Landing")."""
+    if len(_LIST_COMMA.findall(title)) >= 2:
+        return "a list, not a headline"
+    forms: dict[str, str] = {}
+    for word in re.findall(r"[A-Za-z]+(?:['’][a-z]+)?", title.replace("-", " ")):
+        form = word.casefold().removesuffix("'s").removesuffix("’s")
+        if form in STOPWORDS or len(form) < 4:
+            continue
+        root = stem(form)
+        if root in forms and forms[root] != form:
+            return f"says {forms[root]!r} and {form!r}"
+        forms.setdefault(root, form)
     return None
 
 
