@@ -12,8 +12,10 @@ from newsdesk.writing.account import (
     Figure,
     Told,
     authorities,
+    corrected_away,
     figures_in,
     one_place,
+    revised_to,
     same_figure,
     settle,
     stale,
@@ -68,6 +70,29 @@ T0 = datetime(2026, 3, 4, 6, tzinfo=UTC)
             {("dead", 71)},
         ),
         ("Police have identified 22 bodies so far.", {("identified", 22)}),
+        # fillers between the count and what it counts; people in hospital are not aboard
+        (
+            "So far, 30 people have been confirmed dead, with 40 people being treated in hospital.",
+            {("dead", 30)},
+        ),
+        # a venue is where in the event's place it happened, not a place with its own count
+        ("At least 153 people died in a crush in Velna Stadium in Ostrov.", {("dead", 153)}),
+        # a place of two words is one place
+        (
+            "At least 394 died in Al-Velna and 271 in Ostrov.",
+            {("dead in Al Velna", 394), ("dead in Ostrov", 271)},
+        ),
+        # "Thirty-four" is no four
+        ("Thirty-four people died at the stadium, the police chief said.", set()),
+        # a count corrected downwards is a count, whatever words lead to it
+        (
+            "The government revised the death toll in the three-train crash to 275 from 288.",
+            {("dead", 275)},
+        ),
+        (
+            "The agency put the death toll at 174, then lowered it to 125.",
+            {("dead", 174), ("dead", 125)},
+        ),
         # not counts: a year, a projection, a price, a bare number
         ("In 2019, the bridge was rebuilt for 40 million.", set()),
         ("The mayor said the toll could reach 20,000.", set()),
@@ -107,6 +132,31 @@ def test_a_newer_death_toll_overtakes_an_older_count_of_bodies() -> None:
     # bodies counted after the toll was given are the news themselves
     later = [_told("Velna Daily", 0, ("dead", 40)), _told("Coast Radio", 5, ("bodies", 38))]
     assert settle(later) == {"dead": 40, "bodies": 38}
+
+
+def test_a_count_corrected_downwards_stands_against_the_older_count_told_later() -> None:
+    later = T0 + timedelta(days=1)
+    told = [
+        _told("Velna Daily", 0, ("dead", 127)),
+        _told("Coast Radio", 2, ("dead", 153)),
+        Told(
+            "Harbour Post",
+            T0 + timedelta(hours=4),
+            (Figure("dead", 174), Figure("dead", 125)),
+            revised=frozenset({125.0}),
+        ),  # "put at 174, then lowered to 125"
+        _told("Weekly Wire", 24, ("dead", 174)),  # a day on, the count before the recount
+    ]
+    assert settle(told)["dead"] == 125
+    # a later day's count above the correction that no correction undid: the toll rose again
+    rising = [*told, Told("Velna Daily", later + timedelta(hours=1), (Figure("dead", 131),))]
+    assert settle(rising)["dead"] == 131
+    assert revised_to("The toll was revised down to 125 on Sunday.") == {125.0}
+    assert revised_to("The death toll in Velna is 275 & not 288, the governor said.") == {275.0}
+    assert revised_to("The toll rose to 125.") == frozenset()
+    assert corrected_away("The agency put the death toll at 174, then lowered it to 125.") == {
+        174.0
+    }
 
 
 def test_background_settles_nothing() -> None:

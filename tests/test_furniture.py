@@ -354,6 +354,24 @@ def test_a_title_is_not_a_list_nor_a_word_told_twice() -> None:
         assert title_problem(fine, headlines, evidence) is None, fine
 
 
+def test_a_title_never_gives_the_count_its_sentence_corrects() -> None:
+    from newsdesk.writing.drafts import Fact, SourceRef
+    from newsdesk.writing.rules import SourceWords
+
+    lead = (
+        "The Velna relief agency put the death toll at 174 on Sunday afternoon, but later "
+        "lowered it to 125 after some victims were counted twice."
+    )
+    other = "Fans stormed the pitch at Velna Stadium after the home side lost 3-2."
+    facts = [
+        Fact(lead, SourceRef(0, 0), "Velna Daily", 1.0),
+        Fact(other, SourceRef(1, 0), "Ostrov Post", 0.5),
+    ]
+    headlines = ["Velna stadium crush: toll revised", "Velna crush toll lowered"]
+    title = extractive_title(facts, headlines, SourceWords.of([lead, other]))
+    assert "174" not in title and title != "Untitled Story", title
+
+
 def test_a_lead_too_long_to_cut_is_said_shorter_as_a_headline() -> None:
     lead = (
         "A Velnan drone attack on a crowded passenger train in north-eastern Ostrov has left "

@@ -8,7 +8,9 @@ counts (`kind`), and settles one value per kind:
 
 - counts that grow as a day goes on (dead, injured, missing, bodies, displaced): the newest
   articles' value, the highest of them (articles are often dated to the day only, and a day
-  of one event has one toll that keeps rising);
+  of one event has one toll that keeps rising); but a count corrected downwards ("revised
+  down to 125") stands against the older count printed again later, and a newer death toll
+  overtakes an older count of bodies recovered;
 - other counts (magnitude, people aboard, foreigners among them, a city's population): the
   value most outlets give, the newest on a tie; settled only when two outlets give the kind
   (one article's own figures are its own business).
@@ -40,9 +42,9 @@ _WORD_NUMBERS = {
     "twenty": 20, "dozens": 24, "hundreds": 200, "thousands": 2000,
 }  # fmt: skip
 _NUM = (
-    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|(?<!-)(?:"  # not "Thirty-four"'s four
     + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
-    + r")(?:\s*(?P<scale>million|thousand))?"
+    + r"))(?:\s*(?P<scale>million|thousand))?"
 )
 _KIND_WORDS = {
     "dead": r"killed|dead|died|deaths|fatalities|lives|perished",
@@ -59,8 +61,9 @@ _FILLER = (
     r"|been|are|was|is|confirmed|reported|believed|feared|now|already|so\s+far|of\s+them"
     r"|in\s+all|in\s+total)"
 )
-# "2,012 people were killed", "1,037 dead", "10,000 are missing"
-_AFTER = re.compile(rf"\b{_NUM}\s+(?:{_FILLER}\s+){{0,3}}(?P<kind>{_ANY_KIND})\b", re.IGNORECASE)
+# "2,012 people were killed", "1,037 dead", "10,000 are missing", "30 people have been confirmed
+# dead"
+_AFTER = re.compile(rf"\b{_NUM}\s+(?:{_FILLER}\s+){{0,4}}(?P<kind>{_ANY_KIND})\b", re.IGNORECASE)
 # "killed at least 2,000", "injuring 40"
 _VERB_BEFORE = re.compile(
     rf"\b(?P<kind>killed|killing|kills|injuring|wounding|injured|wounded)\s+{_HEDGE}{_NUM}\b",
@@ -78,9 +81,10 @@ _TOLL_BEFORE = re.compile(
 )
 # "carrying 155 passengers", "72 people on board", "with more than 200 people"
 _CARRYING = re.compile(
-    rf"\b(?:carrying|carried|with)\s+{_HEDGE}{_NUM}\s+(?:people|passengers|persons)\b",
+    rf"\b(?:carrying|carried|with)\s+{_HEDGE}{_NUM}\s+(?:people|passengers|persons)\b"
+    r"(?!\s+(?:being|were|are|in\s+hospital|hospitali[sz]ed|treated|injured|wounded|dead))",
     re.IGNORECASE,
-)
+)  # but not "with 40 people being treated in hospital"
 _ABOARD = re.compile(
     rf"\b{_NUM}\s+(?:(?:people|persons)\s+(?:on\s+board|aboard|onboard)|passengers)\b",
     re.IGNORECASE,
@@ -112,7 +116,14 @@ _PLAIN_KINDS = (
 )
 # Where a count applies: "the death toll in Turkey rose to 12,391", "In Syria, 2,530 deaths",
 # "12,391 had died in Turkey" (not "in Turkey and Syria": that is the whole).
-_IN_PLACE = re.compile(r"\b[Ii]n\s+(?P<place>[A-Z][a-z]+)\b(?!['’]s)(?!\s+and\s+[A-Z])")
+_IN_PLACE = re.compile(
+    r"\b[Ii]n\s+(?P<place>[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)*)\b(?!['’]s)(?!\s+and\s+[A-Z])"
+)
+# "in Kanjuruhan Stadium", "in Pokhara Airport": where in the event's place it happened, not
+# a place of its own with its own count
+_VENUE = re.compile(
+    r"[\s-](?:Stadium|Arena|Airport|Station|Hospital|Square|Street|Market|Mall|Bridge|Hotel)$"
+)
 SPELLINGS = {"Turkiye": "Turkey", "Türkiye": "Turkey"}  # one place, two spellings
 _OPENING_PLACE = re.compile(r"^\s*In\s+[A-Z][a-z]+(?:\s+alone)?,")
 _NOT_PLACES = re.compile(
@@ -171,12 +182,15 @@ def _kind(word: str) -> str:
 def _scope(sentence: str, start: int, num: int, end: int) -> str:
     """The place a count is given for, or "" for the whole event."""
     opening = _OPENING_PLACE.match(sentence[:start])
-    after = re.match(r".{0,30}\w*", sentence[end:], re.DOTALL)
+    after = re.match(r".{0,30}\w*(?:[\s-][A-Z]\w*)*", sentence[end:], re.DOTALL)
     windows = (sentence[start:num], after.group(0) if after else "", opening[0] if opening else "")
     for window in windows:
         for m in _IN_PLACE.finditer(window):
-            if not _NOT_PLACES.match(m.group("place")):
-                return SPELLINGS.get(m.group("place"), m.group("place"))
+            place = m.group("place").replace("-", " ")
+            if _VENUE.search(place):
+                return ""
+            if not _NOT_PLACES.match(place.split()[0]):
+                return SPELLINGS.get(place, place)
     return ""
 
 
@@ -224,6 +238,12 @@ def figures_in(sentence: str) -> tuple[Figure, ...]:
         value = _value(m.group("num"), m.group("scale"))
         if value is not None:
             found[(f"distance from {m.group('place')}", value)] = None
+    for value in revised_to(sentence):  # "lowered it to 125": the count the sentence corrects
+        if not any(v == value for _, v in found):
+            counted = next((k for k, _ in found if base_kind(k) in GROWING), None)
+            toll = counted or ("dead" if _A_TOLL.search(sentence) else None)
+            if toll:
+                found[(toll, value)] = None
     for m in _MAGNITUDE.finditer(sentence):
         num = m.group("num") or m.group("num2") or m.group("num3")
         value = _value(num, None)
@@ -259,6 +279,44 @@ class Told:
     published: datetime | None
     figures: tuple[Figure, ...]
     background: bool = False  # about another time ("in 2015 ... killed 8,800"): not settling
+    revised: frozenset[float] = frozenset()  # values it gives as a count corrected downwards
+
+
+# "revised down to 125", "lowered it to 125", "revised the death toll in the crash to 275",
+# "the final toll has been fixed at 275", "275 & not 288": a count corrected downwards (bodies
+# counted twice), which later reports of the older, higher count do not undo
+_REVISED = re.compile(
+    rf"\b(?:revised|lowered|reduced|corrected|cut|brought|fixed)\s+(?:down\s+)?"
+    rf"(?:[^\d.;:]{{0,60}}?\s)?(?:from\s+{_HEDGE}{_NUM}\s+)?(?:to|at)\s+"
+    rf"{_HEDGE}(?P<to>\d[\d,]*)"
+    rf"|\b(?P<is>\d[\d,]*)\s*(?:&|,|and)?\s+not\s+\d",
+    re.IGNORECASE,
+)
+
+
+def corrected_away(sentence: str) -> frozenset[float]:
+    """The counts a sentence gives only to correct them ("initially put at 174 ... lowered it
+    to 125": 174): a title cut from it must not give them as the news."""
+    revised = revised_to(sentence)
+    if not revised:
+        return frozenset()
+    low = min(revised)
+    return frozenset(
+        f.value for f in figures_in(sentence) if base_kind(f.kind) in GROWING and f.value > low
+    )
+
+
+_A_TOLL = re.compile(r"\b(?:toll|deaths?|died|dead|killed|fatalities)\b", re.IGNORECASE)
+
+
+def revised_to(sentence: str) -> frozenset[float]:
+    """The values a sentence gives as a count corrected downwards ("revised down to 125")."""
+    found = set()
+    for m in _REVISED.finditer(sentence):
+        value = _value(m.group("to") or m.group("is"), None)
+        if value is not None:
+            found.add(value)
+    return frozenset(found)
 
 
 _ANOTHER_TIME = re.compile(r"\b(?:in|since|of|during)\s+(?:(?:early|late|mid)\s+)?(?:19|20)\d\d\b")
@@ -306,6 +364,9 @@ def settle(told: Sequence[Told]) -> dict[str, float]:
         giving = [(t, f.value) for t in current for f in t.figures if f.kind == kind]
         if base_kind(kind) in GROWING:  # undated articles are older than any dated one
             settled[kind] = max(giving, key=lambda tv: (_when(tv[0].published), tv[1]))[1]
+            corrected = _corrected(giving)
+            if corrected is not None:
+                settled[kind] = corrected
         elif len({t.outlet.casefold() for t, _ in giving}) > 1:  # outlets differ, or agree
             outlets: dict[float, set[str]] = {}
             latest: dict[float, float] = {}
@@ -316,6 +377,25 @@ def settle(told: Sequence[Told]) -> dict[str, float]:
                 outlets, key=lambda v: (len(outlets[v]), latest[v], v)
             )
     return _bodies_overtaken(current, settled)
+
+
+def _corrected(giving: Sequence[tuple[Told, float]]) -> float | None:
+    """A count corrected downwards stands against the older, higher figure told again later
+    (an outlet dated a day on still printing the count before the recount), unless an article
+    of a later day gives a higher count that no correction undid: the toll rising again."""
+    revised = [(t, v) for t, v in giving if v in t.revised]
+    if not revised:
+        return None
+    by, value = max(revised, key=lambda tv: (_when(tv[0].published), tv[1]))
+    undone = {v for t, v in giving if value in t.revised and v > value}  # "from 174 to 125"
+    for t, v in giving:
+        if v > value and v not in undone and _later_day(t.published, by.published):
+            return None
+    return value
+
+
+def _later_day(a: datetime | None, b: datetime | None) -> bool:
+    return a is not None and b is not None and a.date() > b.date()
 
 
 def _bodies_overtaken(told: Sequence[Told], settled: dict[str, float]) -> dict[str, float]:

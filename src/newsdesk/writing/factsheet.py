@@ -24,6 +24,7 @@ from newsdesk.writing.account import (
     base_kind,
     figures_in,
     one_place,
+    revised_to,
     settle,
     stale,
     tells_settled,
@@ -317,6 +318,7 @@ def _reconcile(sources: Sequence[Article], reading: _Reading) -> None:
             as_utc(a.published) if a.published else None,
             c.figures,
             about_another_time(c.text),
+            revised_to(c.text),
         )
         for a, c in zip(articles, reading.candidates, strict=True)
     ]

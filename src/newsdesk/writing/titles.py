@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from newsdesk.models.tagger import Token, pos_tags
 from newsdesk.text import STOPWORDS, stem, words
-from newsdesk.writing.account import SPELLINGS
+from newsdesk.writing.account import SPELLINGS, corrected_away, figures_in
 from newsdesk.writing.drafts import Fact
 from newsdesk.writing.rules import (
     CATEGORIES,
@@ -592,9 +592,12 @@ def extractive_title(facts: Sequence[Fact], headlines: Sequence[str], evidence: 
     best: tuple[float, str] | None = None
     for rank, fact in enumerate(facts[:12]):
         # The lead, too long to cut, may be said shorter; another fact is not worth it.
+        away = corrected_away(fact.text)
         for title in _title_options(fact.text, compress=rank == 0):
             if title_problem(title, headlines, evidence) is not None:
                 continue
+            if any(f.value in away for f in figures_in(title)):
+                continue  # "... Initially Put Death Toll at 174" cut from "... lowered it to 125"
             value = len(stem_set(title) & named) - 2 * rank
             if best is None or value > best[0]:
                 best = (value, title)
@@ -603,8 +606,11 @@ def extractive_title(facts: Sequence[Fact], headlines: Sequence[str], evidence: 
     # Last resort: a fact's opening words, cut where a phrase ends if one does, to a length
     # no headline of it has.
     for fact in facts:
+        away = corrected_away(fact.text)
         for size in (MAX_TITLE_WORDS, MAX_TITLE_WORDS - 3):
             title = title_case(" ".join(fact.text.split()[:size]).rstrip(",;:."))
+            if any(f.value in away for f in figures_in(title)):
+                break
             if not any(near_identical(title, h) for h in headlines):
                 return _whole_phrase(title)
     return "Untitled Story"
