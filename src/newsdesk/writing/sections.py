@@ -13,6 +13,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from newsdesk.models.ner import spacy_entities
+from newsdesk.models.tagger import pos_tags
 from newsdesk.prompts.voices import Voice
 from newsdesk.text import STOPWORDS, content_words, stem, words
 from newsdesk.writing.drafts import Fact, fact_runs
@@ -212,7 +214,15 @@ def heading_problem(
     if extra := numbers_in(heading) - numbers_in(text):
         return f"numbers not in this section: {', '.join(sorted(extra))}"
     own = {stem(w) for w in content_words(text)}
-    if foreign := [w for w in content_words(heading) if stem(w) not in own | _FRAMING_STEMS]:
+    foreign = [w for w in content_words(heading) if stem(w) not in own | _FRAMING_STEMS]
+    if foreign:  # a verb in another form is the section's own ("Toll Rises" over "has risen")
+        lemmas = {t.lemma for t in pos_tags([text])[0]}
+        foreign = [
+            w
+            for w, tokens in zip(foreign, pos_tags(foreign), strict=True)
+            if not tokens or tokens[0].lemma not in lemmas
+        ]
+    if foreign:
         return f"words not in this section: {', '.join(foreign)}"
     return None
 
@@ -222,16 +232,36 @@ _FRAMING_STEMS = frozenset(stem(w) for w in _FRAMING_TEXT.split())
 
 def fallback_heading(facts: Sequence[Fact], earlier: Sequence[str]) -> str:
     """A heading built from the section's own words, none an earlier heading used: a full
-    name ("Rasmus Keel"), else a phrase ("Main Interest Rate"), else a one-word name."""
+    name ("Rasmus Keel"), else a phrase ("Main Interest Rate"), else a one-word name. A
+    person's name alone says who, not what: over a section that tells what they said it is
+    "According to Rasmus Keel"."""
     used = " ".join(earlier).casefold()
     names = _names(facts)
     phrases = [title_case(p) for p in _phrases(facts)]
     full = [n for n in names if len(n.split()) > 1]
     for heading in [*full, *phrases, *names]:
         if heading.casefold() not in used:
-            return heading
+            return _what_they_said(heading, facts)
     taken = {e.casefold() for e in earlier}
     return next((h for h in _SPARE if h.casefold() not in taken), _SPARE[-1])
+
+
+_SPEECH = r"(?:said|says|told|added|warned|stressed|urged|announced)"
+
+
+def _what_they_said(name: str, facts: Sequence[Fact]) -> str:
+    """`name`, or "According to NAME" when NAME is a person the section reports speaking ("NAME,
+    head of the town, said ...", "..., said NAME")."""
+    text = " ".join(f.text for f in facts)
+    who = re.escape(name)
+    speaks = re.search(
+        rf"\b{who}\b[^.;:\"“”]{{0,60}}?\b{_SPEECH}\b|\b{_SPEECH}\s+(?:[a-z]+\s+){{0,3}}{who}\b",
+        text,
+    )
+    if speaks is None:
+        return name
+    people = {e.text for found in spacy_entities([text]) for e in found if e.label == "PERSON"}
+    return f"According to {name}" if name in people else name
 
 
 def _phrases(facts: Sequence[Fact]) -> list[str]:
