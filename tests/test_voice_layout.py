@@ -216,3 +216,13 @@ def test_a_person_alone_is_no_heading_over_what_they_said() -> None:
     assert fallback_heading(quoted, []) == "According to Piet Marn"
     # a person named but not speaking stays a name; South Korea speaks in FACTS, not Zelenskyy
     assert fallback_heading(FACTS, ["President Donald Trump"]) == "Volodymyr Zelenskyy"
+
+
+def test_a_phrase_heading_is_a_topic_not_a_cut_clause() -> None:
+    struck = [
+        _fact("a drone strike killed three people aboard a passenger train near Ilsk."),
+        _fact("The train was struck near the village, prosecutors said."),
+    ]
+    heading = fallback_heading(struck, ["Ilsk"])
+    assert heading == "Drone Strike", heading
+    assert fallback_heading(struck, ["Ilsk", "Drone Strike"]) == "Passenger Train"

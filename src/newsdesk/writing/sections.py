@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from newsdesk.models.ner import spacy_entities
 from newsdesk.models.tagger import pos_tags
 from newsdesk.prompts.voices import Voice
-from newsdesk.text import STOPWORDS, content_words, stem, words
+from newsdesk.text import STOPWORDS, content_words, stem
 from newsdesk.writing.drafts import Fact, fact_runs
 from newsdesk.writing.rules import (
     SourceWords,
@@ -264,17 +264,33 @@ def _what_they_said(name: str, facts: Sequence[Fact]) -> str:
     return f"According to {name}" if name in people else name
 
 
+_PHRASE_TAGS = frozenset({"NN", "NNS", "JJ"})
+_NOUN_TAGS = frozenset({"NN", "NNS"})
+
+
 def _phrases(facts: Sequence[Fact]) -> list[str]:
-    """Runs of two or three lower-case content words ("main interest rate"), in text order."""
+    """Runs of two or three lower-case adjectives and nouns ending on a noun ("main interest
+    rate", "drone strike"), in text order: a topic, never a cut clause ("drone strike killed",
+    "struck near")."""
     found: list[str] = []
-    for fact in facts:
+    for tokens in pos_tags([f.text for f in facts]):
         run: list[str] = []
-        for word in [*words(fact.text), "X"]:
-            if word.isalpha() and word.islower() and word not in STOPWORDS and len(word) > 2:
-                run.append(word)
+        for token in [*tokens, None]:
+            word = token.text if token else ""
+            if (
+                token is not None
+                and token.tag in _PHRASE_TAGS
+                and word.isalpha()
+                and word.islower()
+                and word not in STOPWORDS
+                and len(word) > 2
+            ):
+                run.append(f"{token.tag}:{word}")
                 continue
+            while run and run[-1].split(":")[0] not in _NOUN_TAGS:
+                run.pop()
             if len(run) >= 2:
-                found.append(" ".join(run[:3]))
+                found.append(" ".join(w.split(":")[1] for w in run[-3:]))
             run = []
     return found
 
