@@ -125,7 +125,10 @@ def plan_sections(voice: Voice, facts: Sequence[Fact]) -> tuple[SectionPlan, ...
     if voice.sections:
         return _fixed(voice, lead, rest)
     wanted = round(len(carried) / FACTS_PER_SECTION)
-    count = min(len(carried), max(voice.min_sections, min(voice.max_sections, wanted)))
+    # The voice's minimum, but never sections of one sentence each for a short story: five
+    # facts are three sections, not five headings over a sentence apiece.
+    least = min(voice.min_sections, math.ceil(len(carried) / 2))
+    count = min(len(carried), max(least, min(voice.max_sections, wanted)))
     if len(lead) > 1 and count > len(carried) - 1:
         rest, lead = [*lead[1:], *rest], lead[:1]  # too few facts to spend two on the lead
     runs = fact_runs(rest, count - 1)
