@@ -407,3 +407,34 @@ def test_live_blog_lines_and_helpline_notices_are_furniture(
     reason = sentence_reason(sentence)
     assert (reason is None) == (kind is None), reason
     assert kind is None or kind in str(reason)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "headline"),
+    [
+        (
+            "Regional prosecutors say the train was struck near a village while operating "
+            "from Ilsk to the coast.",
+            "Train Struck Near Village",
+        ),
+        (
+            "At least 2,012 people were killed in the quake.",
+            "At Least 2,012 People Killed in Quake",
+        ),
+        (
+            "Many of the victims were trampled or choked to death.",
+            "Many of Victims Trampled",  # not "... or Choked" wanting "to death"
+        ),
+        # the object cut off or a verb with nothing after it: no headline
+        (
+            "The 12th-century Velna Mosque, one of the city's most famed landmarks, suffered "
+            "damage, but the extent was not clear.",
+            None,
+        ),
+        ('"We will rebuild," the mayor said.', None),
+    ],
+)
+def test_a_short_headline_of_a_sentence(sentence: str, headline: str | None) -> None:
+    from newsdesk.writing.titles import short_headline
+
+    assert short_headline(sentence, 7) == headline

@@ -202,8 +202,19 @@ def test_good_headings_pass_and_fallbacks_come_from_the_facts() -> None:
     for heading in ("Trump and Zelenskyy in Vatican City", "What's Next for the Troops"):
         assert heading_problem(heading, FACTS, [], EVIDENCE) is None
     assert clean_heading('## **"Troops Killed or Wounded."**') == "Troops Killed or Wounded"
-    assert fallback_heading(FACTS, []) == "President Donald Trump"
-    assert fallback_heading(FACTS, ["President Donald Trump"]) == "Volodymyr Zelenskyy"
+    # what a fact says, as a short headline, before any name or phrase
+    assert fallback_heading(FACTS, []) == "U.S. President Donald Trump Met Volodymyr Zelenskyy"
+    said = ["U.S. President Donald Trump Met Volodymyr Zelenskyy", "About 4,000 Troops Killed"]
+    assert fallback_heading(FACTS, said[:1]) == "About 4,000 Troops Killed or Wounded"
+    # facts with no statement short enough: a full name, then a phrase
+    long = [
+        _fact(
+            "Rasmus Keel, who chairs the harbour board that met for six hours on Tuesday "
+            "evening, took the main interest rate question to a vote."
+        )
+    ]
+    assert fallback_heading(long, []) == "Rasmus Keel"
+    assert fallback_heading(long, ["Rasmus Keel"]) == "Interest Rate Question"
 
 
 def test_a_verb_in_another_form_is_the_sections_own() -> None:
@@ -220,9 +231,9 @@ def test_a_person_alone_is_no_heading_over_what_they_said() -> None:
             "being cleared for ambulances."
         )
     ]
-    assert fallback_heading(quoted, []) == "According to Piet Marn"
-    # a person named but not speaking stays a name; South Korea speaks in FACTS, not Zelenskyy
-    assert fallback_heading(FACTS, ["President Donald Trump"]) == "Volodymyr Zelenskyy"
+    said = "Roads to Mountain Villages Cleared for Ambulances"
+    assert fallback_heading(quoted, []) == said  # what was said, first
+    assert fallback_heading(quoted, [said]) == "According to Piet Marn"
 
 
 def test_a_phrase_heading_is_a_topic_not_a_cut_clause() -> None:
@@ -230,9 +241,10 @@ def test_a_phrase_heading_is_a_topic_not_a_cut_clause() -> None:
         _fact("a drone strike killed three people aboard a passenger train near Ilsk."),
         _fact("The train was struck near the village, prosecutors said."),
     ]
-    heading = fallback_heading(struck, ["Ilsk"])
-    assert heading == "Drone Strike", heading
-    assert fallback_heading(struck, ["Ilsk", "Drone Strike"]) == "Passenger Train"
+    said = ["Drone Strike Killed Three People", "Train Struck Near Village"]
+    assert fallback_heading(struck, ["Ilsk"]) == said[0]  # not "... Aboard Passenger"
+    assert fallback_heading(struck, ["Ilsk", said[0]]) == said[1]  # not "... While Operating"
+    assert fallback_heading(struck, ["Ilsk", *said]) == "Passenger Train"  # "drone strike" was said
 
 
 def test_a_short_story_gets_sections_of_two_facts_not_one() -> None:

@@ -14,6 +14,7 @@ the title or a heading is left unsupported or contradicted. It never holds the s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -217,7 +218,8 @@ def label_problems(
     places, people's titles) find wrong in it."""
     if not labels:
         return []
-    checked = verify(docs, "\n\n".join(labels), judge=None, annotate=annotate)
+    plain = _sentence_case(docs, labels)
+    checked = verify(docs, "\n\n".join(plain), judge=None, annotate=annotate)
     found: list[list[str]] = [[] for _ in labels]
     for sentence in checked.sentences:
         if sentence.paragraph < len(found):
@@ -225,6 +227,22 @@ def label_problems(
                 str(p) for p in sentence.problems if p.check in LABEL_CHECKS
             ]
     return found
+
+
+_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+
+
+def _sentence_case(docs: Sequence[SourceDoc], labels: Sequence[str]) -> list[str]:
+    """Labels as a sentence would write them: a word the sources write in lower case is
+    checked in lower case, so "Ship Refloated on Evening High Tide" is not read as a ship
+    named "Ship Refloated"; names stay as the sources write them."""
+    lower = {w for d in docs for w in _WORD.findall(f"{d.title} {d.body}") if w.islower()}
+
+    def plain(label: str) -> str:
+        told = _WORD.sub(lambda m: m[0].lower() if m[0].lower() in lower else m[0], label)
+        return told[:1].upper() + told[1:]
+
+    return [plain(label) for label in labels]
 
 
 def _checked_labels(

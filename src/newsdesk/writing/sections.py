@@ -25,6 +25,7 @@ from newsdesk.writing.rules import (
     numbers_in,
     title_case,
 )
+from newsdesk.writing.titles import short_headline
 
 FACTS_PER_SECTION = 2.5  # long-form voices: about the seed's two to three sentences a section
 MAX_PARAGRAPH_FACTS = 3  # a section with more facts is told in two paragraphs
@@ -234,11 +235,16 @@ _FRAMING_STEMS = frozenset(stem(w) for w in _FRAMING_TEXT.split())
 
 
 def fallback_heading(facts: Sequence[Fact], earlier: Sequence[str]) -> str:
-    """A heading built from the section's own words, none an earlier heading used: a full
-    name ("Rasmus Keel"), else a phrase ("Main Interest Rate"), else a one-word name. A
-    person's name alone says who, not what: over a section that tells what they said it is
-    "According to Rasmus Keel"."""
+    """A heading built from the section's own words, none an earlier heading used: what one
+    of its facts says, as a short headline ("Train Struck Near Village"); else a full name
+    ("Rasmus Keel"), else a phrase ("Main Interest Rate"), else a one-word name. A person's
+    name alone says who, not what: over a section that tells what they said it is "According
+    to Rasmus Keel"."""
     used = " ".join(earlier).casefold()
+    for fact in facts:  # what the section says, as a headline says it
+        said = short_headline(fact.text, MAX_HEADING_WORDS)
+        if said and said.casefold() not in used:
+            return said
     names = _names(facts)
     phrases = [title_case(p) for p in _phrases(facts)]
     full = [n for n in names if len(n.split()) > 1]

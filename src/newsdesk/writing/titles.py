@@ -333,6 +333,70 @@ def _options_of(sentence: str, compress: bool = False) -> list[str]:
     return _whole_statements([cut for short in shorter for cut in _cuts(short.split())])
 
 
+_TOLD_BY = re.compile(
+    r"^[\w'’,. -]{0,60}?\b(?:said|says|say|announced|reported|confirmed)\s+(?:that\s+)?"
+    r"(?=(?:the|a|an|[A-Z0-9])\b|[A-Z0-9])",
+    re.IGNORECASE,
+)
+_BE = frozenset({"was", "were", "is", "are", "been", "being", "be"})
+_AUXILIARY = _BE | {"has", "have", "had"}
+_SUBORDINATE = frozenset({"while", "as", "when", "which", "who", "after", "before", "because"})
+
+
+def short_headline(sentence: str, max_words: int) -> str | None:
+    """The sentence's first statement said as a short headline, `max_words` at most: without
+    who said it, articles, or the auxiliaries of a passive ("Regional prosecutors say the
+    train was struck near a village while ..." -> "Train Struck Near Village"), cut before a
+    subordinate clause and where a phrase ends; None when no cut says something."""
+    if sentence.lstrip().startswith(('"', "“", "'", "‘")):
+        return None
+    told = _TOLD_BY.sub("", sentence, count=1)
+    statement = _first_statement(told)
+    if statement is None:
+        return None
+    for clause in _clauses(told, statement):
+        tagged = [(w, t) for w, t in _word_tags(clause) if w.lower() not in ("a", "an", "the")]
+        kept: list[tuple[str, str]] = []
+        participle = len(tagged)  # where a participle stands for its dropped auxiliaries
+        i = 0
+        while i < len(tagged):
+            j = i
+            while j < len(tagged) and tagged[j][0].lower() in _AUXILIARY:
+                j += 1
+            run = {w.lower() for w, _ in tagged[i:j]}
+            infinitive = bool(kept) and kept[-1][0].lower() == "to"  # "to be rising" stays
+            passive = j > i and j < len(tagged) and tagged[j][1] in ("VBN", "VBG") and run & _BE
+            if passive and not infinitive:
+                i = j  # "was struck", "has been killed", "are rising": the participle says it
+                participle = min(participle, len(kept))
+                continue
+            if kept and tagged[i][0].lower() in _SUBORDINATE:
+                break
+            kept.append(tagged[i])
+            i += 1
+        for n in range(min(len(kept), max_words), 2, -1):
+            cut = " ".join(w for w, _ in kept[:n]).rstrip(",;:")
+            if any(q in cut for q in '"“”'):
+                continue  # a quotation cut is no heading
+            # cut only where a phrase ends: before a preposition, a joining word or a comma,
+            # not inside "... Aboard Passenger [Train]" or "... Suffered [Damage]"
+            following = kept[n] if n < len(kept) else ("", "")
+            ends_phrase = (n == len(kept) or kept[n - 1][0][-1] in ",;:") or (
+                following[1] in _BOUNDARY and following[0].lower() not in _COMPLEMENT
+            )
+            tags = pos_tags([cut])[0]
+            says = _is_statement(tags) or n > participle
+            if ends_phrase and says and _ends(tags):
+                return title_case(cut)
+    return None
+
+
+_BOUNDARY = frozenset({"IN", "CC", "TO", "WDT", "WP", "WRB", ",", ":", "."})
+# words that go on with what the verb or noun before them wants ("asked judges to ...",
+# "the railway promised to ...", "a fifth of ..."): a cut before them leaves it wanting
+_COMPLEMENT = frozenset({"to", "by", "of", "that", "for", "than", "with"})
+
+
 def _whole_statements(options: list[list[str]]) -> list[str]:
     """The cuts that end on a whole phrase and say something, in headline case."""
     options = [list(t) for t in dict.fromkeys(tuple(t) for t in options)]
