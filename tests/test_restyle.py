@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -344,3 +345,23 @@ def test_web_api_and_export_show_the_voices(written: Path, tmp_path: Path) -> No
 
 def test_voice_names_are_what_the_setting_accepts() -> None:
     assert set(VOICES) <= set(voice_names())
+
+
+def test_a_model_heading_that_names_the_voice_is_not_used() -> None:
+    def voice_heading(prompt: Prompt, schema: type[BaseModel] | None) -> str:
+        text = " ".join(_facts(prompt))
+        if schema is None:
+            return text
+        if "title" in schema.model_fields:
+            return json.dumps({"title": "Leaders Meet in Vatican City"})
+        # every word is the section's own or framing, but "casual" is the voice talking
+        return json.dumps({"heading": "Casual Vatican City News", "text": text})
+
+    # "casualty" shares its first six letters with "casual": the word check lets it through
+    body = SEED_STYLE.body.replace(
+        "The talks in Vatican City", "Casualty figures rose, and the talks in Vatican City"
+    )
+    source = replace(SEED_STYLE, body=body)
+    result = checked([source], "casual", FakeModel(voice_heading))
+    assert all("Casual" not in s.heading for s in result.rewrite.sections)
+    assert any("names the voice" in note for note in result.rewrite.notes)

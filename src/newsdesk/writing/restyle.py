@@ -284,6 +284,8 @@ def _section(
         if reply is not None:
             proposed = clean_heading(reply.heading)
             problem = heading_problem(proposed, plan.facts, earlier, evidence)
+            if problem is None and voice.name.casefold() in proposed.casefold().split():
+                problem = f"names the voice ({voice.name})"  # "Casual Earthquake News"
             if problem is None:
                 heading, by_model = title_case(proposed), True
             else:
