@@ -52,6 +52,20 @@ class StoryScore:
     text: str  # the article as published (house layout)
 
 
+def count_copying(text: str, bodies: Sequence[Sequence[str]]) -> tuple[int, int, int]:
+    """Sentences of MIN_WORDS or more, those mostly one copied run, those with a run of
+    LONG_RUN words or more (quotations aside)."""
+    counted = mostly = long = 0
+    for sentence in split_sentences(text):
+        copied = copying(sentence, bodies)
+        if copied.words < MIN_WORDS:
+            continue
+        counted += 1
+        mostly += copied.copied >= MOSTLY * copied.words
+        long += copied.copied >= LONG_RUN
+    return counted, mostly, long
+
+
 def score_story(
     name: str, sources: Sequence[Article], writer: str, embedder: MiniLMEmbedder
 ) -> StoryScore:
@@ -61,15 +75,7 @@ def score_story(
     draft = write_story(sources, model, now=datetime.now(UTC), embedder=embedder)
     body, _, _ = checked_body(sources, draft, model, model, embedder)
     seconds = time.perf_counter() - started
-    bodies = [words(a.body) for a in sources]
-    counted = mostly = long = 0
-    for sentence in split_sentences(body):
-        copied = copying(sentence, bodies)
-        if copied.words < MIN_WORDS:
-            continue
-        counted += 1
-        mostly += copied.copied >= MOSTLY * copied.words
-        long += copied.copied >= LONG_RUN
+    counted, mostly, long = count_copying(body, [words(a.body) for a in sources])
     paragraphs = tuple(p for p in body.split("\n\n") if p.strip())
     text = render_house(replace(draft.article, paragraphs=paragraphs))
     return StoryScore(name, counted, mostly, long, seconds, text)

@@ -22,13 +22,15 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 from newsdesk.cli.write import read_sources
 from newsdesk.models.registry import text_model
 from newsdesk.pipeline.voices import restyle_checked
 from newsdesk.records import Article
 from newsdesk.settings import Settings
-from newsdesk.text import split_sentences
-from newsdesk.writing.originality import copying, words
+from newsdesk.writing.originality import words
+from originality import count_copying
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "eval" / "events" / "dev"
@@ -41,9 +43,6 @@ ARTICLES = (
     ("womens_world_cup_final_2023", "The National"),
     ("odisha_balasore_train_crash_2023", "DT Next"),
 )
-MOSTLY = 0.8
-LONG_RUN = 8
-MIN_WORDS = 6
 _DATELINE = re.compile(
     r"\b[A-Z]{3,}(?:,\s+\w+\.? \d+)?\s*\((?:Reuters|AP|AFP)\)|\b[A-Z]{4,}(?:\s+[-–—]|:)\s"
 )
@@ -81,14 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             prose = "\n\n".join(
                 " ".join(x.text for x in p) for s in rewrite.sections for p in s.paragraphs
             )
-            counted = mostly = long = 0
-            for sentence in split_sentences(prose):
-                copied = copying(sentence, body)
-                if copied.words < MIN_WORDS:
-                    continue
-                counted += 1
-                mostly += copied.copied >= MOSTLY * copied.words
-                long += copied.copied >= LONG_RUN
+            counted, mostly, long = count_copying(prose, body)
             totals["sentences"] += counted
             totals["mostly"] += mostly
             totals["long"] += long
