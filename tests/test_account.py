@@ -154,6 +154,7 @@ def test_a_count_corrected_downwards_stands_against_the_older_count_told_later()
     assert revised_to("The toll was revised down to 125 on Sunday.") == {125.0}
     assert revised_to("The death toll in Velna is 275 & not 288, the governor said.") == {275.0}
     assert revised_to("The toll rose to 125.") == frozenset()
+    assert revised_to("Two more bodies were found, which brought the toll to 71.") == frozenset()
     assert corrected_away("The agency put the death toll at 174, then lowered it to 125.") == {
         174.0
     }

@@ -286,7 +286,7 @@ class Told:
 # "the final toll has been fixed at 275", "275 & not 288": a count corrected downwards (bodies
 # counted twice), which later reports of the older, higher count do not undo
 _REVISED = re.compile(
-    rf"\b(?:revised|lowered|reduced|corrected|cut|brought|fixed)\s+(?:down\s+)?"
+    rf"\b(?:revised|lowered|reduced|corrected|cut|fixed)\s+(?:down\s+)?"
     rf"(?:[^\d.;:]{{0,60}}?\s)?(?:from\s+{_HEDGE}{_NUM}\s+)?(?:to|at)\s+"
     rf"{_HEDGE}(?P<to>\d[\d,]*)"
     rf"|\b(?P<is>\d[\d,]*)\s*(?:&|,|and)?\s+not\s+\d",
