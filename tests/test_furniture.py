@@ -421,6 +421,12 @@ def test_live_blog_lines_and_helpline_notices_are_furniture(
             "At least 2,012 people were killed in the quake.",
             "At Least 2,012 People Killed in Quake",
         ),
+        # the phrase between subject and verb goes when the verb would not fit otherwise
+        (
+            "The death toll in a powerful earthquake around Velna has risen to 820 people, "
+            "officials said.",
+            "Death Toll Has Risen to 820 People",
+        ),
         (
             "Many of the victims were trampled or choked to death.",
             "Many of Victims Trampled",  # not "... or Choked" wanting "to death"

@@ -374,6 +374,7 @@ def short_headline(sentence: str, max_words: int) -> str | None:
                 break
             kept.append(tagged[i])
             i += 1
+        kept, participle = _without_subject_phrase(kept, participle)
         for n in range(min(len(kept), max_words), 2, -1):
             cut = " ".join(w for w, _ in kept[:n]).rstrip(",;:")
             if any(q in cut for q in '"“”'):
@@ -391,10 +392,28 @@ def short_headline(sentence: str, max_words: int) -> str | None:
     return None
 
 
+def _without_subject_phrase(
+    kept: list[tuple[str, str]], participle: int
+) -> tuple[list[tuple[str, str]], int]:
+    """Without the phrase between a subject and its verb when the verb would not fit a short
+    headline otherwise: "Death toll [in powerful earthquake around Marrakesh] has risen to
+    820" -> "Death toll has risen to 820"."""
+    verb = next(
+        (i for i, (_, tag) in enumerate(kept) if tag in _FINITE or i == participle), len(kept)
+    )
+    start = next((i for i, (word, tag) in enumerate(kept[:verb]) if tag == "IN" and i > 0), None)
+    if start is None or verb < 5 or not any(tag in _NOUNS for _, tag in kept[:start]):
+        return kept, participle
+    if any(word[-1] in ",;:" for word, _ in kept[start:verb]):
+        return kept, participle  # an aside in commas is no phrase of the subject's
+    dropped = verb - start
+    return kept[:start] + kept[verb:], participle - dropped if participle >= verb else participle
+
+
 _BOUNDARY = frozenset({"IN", "CC", "TO", "WDT", "WP", "WRB", ",", ":", "."})
 # words that go on with what the verb or noun before them wants ("asked judges to ...",
 # "the railway promised to ...", "a fifth of ..."): a cut before them leaves it wanting
-_COMPLEMENT = frozenset({"to", "by", "of", "that", "for", "than", "with"})
+_COMPLEMENT = frozenset({"to", "of", "that", "for", "than", "with"})
 
 
 def _whole_statements(options: list[list[str]]) -> list[str]:
