@@ -427,6 +427,8 @@ def test_live_blog_lines_and_helpline_notices_are_furniture(
             "officials said.",
             "Death Toll Has Risen to 820 People",
         ),
+        # not a clause between them: "Congrats [to them but this] is hard part of football"
+        ("Congrats to them but this is the hard part of football.", None),
         (
             "Many of the victims were trampled or choked to death.",
             "Many of Victims Trampled",  # not "... or Choked" wanting "to death"

@@ -392,6 +392,10 @@ def short_headline(sentence: str, max_words: int) -> str | None:
     return None
 
 
+# what a phrase of the subject is made of: "in (a) powerful earthquake around Marrakesh"
+_PHRASE = frozenset({"IN", "DT", "JJ", "JJS", "JJR", "NN", "NNS", "NNP", "NNPS", "CD", "POS"})
+
+
 def _without_subject_phrase(
     kept: list[tuple[str, str]], participle: int
 ) -> tuple[list[tuple[str, str]], int]:
@@ -404,8 +408,8 @@ def _without_subject_phrase(
     start = next((i for i, (word, tag) in enumerate(kept[:verb]) if tag == "IN" and i > 0), None)
     if start is None or verb < 5 or not any(tag in _NOUNS for _, tag in kept[:start]):
         return kept, participle
-    if any(word[-1] in ",;:" for word, _ in kept[start:verb]):
-        return kept, participle  # an aside in commas is no phrase of the subject's
+    if any(word[-1] in ",;:" or tag not in _PHRASE for word, tag in kept[start:verb]):
+        return kept, participle  # an aside in commas, or a clause ("to them but this"), stays
     dropped = verb - start
     return kept[:start] + kept[verb:], participle - dropped if participle >= verb else participle
 
