@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsdesk.models.ner import spacy_entities
-from newsdesk.models.tagger import pos_tags
+from newsdesk.models.tagger import Token, pos_tags
 from newsdesk.prompts.voices import Voice
 from newsdesk.text import STOPWORDS, content_words, stem
 from newsdesk.writing.drafts import Fact, fact_runs
@@ -283,25 +283,28 @@ def _phrases(facts: Sequence[Fact]) -> list[str]:
     "struck near")."""
     found: list[str] = []
     for tokens in pos_tags([f.text for f in facts]):
-        run: list[str] = []
+        run: list[Token] = []
         for token in [*tokens, None]:
-            word = token.text if token else ""
-            if (
-                token is not None
-                and token.tag in _PHRASE_TAGS
-                and word.isalpha()
-                and word.islower()
-                and word not in STOPWORDS
-                and len(word) > 2
-            ):
-                run.append(f"{token.tag}:{word}")
+            if token is not None and _in_phrase(token):
+                run.append(token)
                 continue
-            while run and run[-1].split(":")[0] not in _NOUN_TAGS:
+            while run and run[-1].tag not in _NOUN_TAGS:
                 run.pop()
             if len(run) >= 2:
-                found.append(" ".join(w.split(":")[1] for w in run[-3:]))
+                found.append(" ".join(t.text for t in run[-3:]))
             run = []
     return found
+
+
+def _in_phrase(token: Token) -> bool:
+    word = token.text
+    return (
+        token.tag in _PHRASE_TAGS
+        and word.isalpha()
+        and word.islower()
+        and word not in STOPWORDS
+        and len(word) > 2
+    )
 
 
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*|[^\sA-Za-z0-9]")
