@@ -283,9 +283,7 @@ def _section(
         text = reply.text if reply else None
         if reply is not None:
             proposed = clean_heading(reply.heading)
-            problem = heading_problem(proposed, plan.facts, earlier, evidence)
-            if problem is None and voice.name.casefold() in proposed.casefold().split():
-                problem = f"names the voice ({voice.name})"  # "Casual Earthquake News"
+            problem = heading_problem(proposed, plan.facts, earlier, evidence, voice=voice.name)
             if problem is None:
                 heading, by_model = title_case(proposed), True
             else:

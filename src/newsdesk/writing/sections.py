@@ -199,12 +199,17 @@ def clean_heading(text: str) -> str:
 
 
 def heading_problem(
-    heading: str, facts: Sequence[Fact], earlier: Sequence[str], evidence: SourceWords
+    heading: str,
+    facts: Sequence[Fact],
+    earlier: Sequence[str],
+    evidence: SourceWords,
+    *,
+    voice: str = "",
 ) -> str | None:
     """Why a model's heading cannot stand over this section, or None. A heading claims
     nothing the section does not tell: its numbers and words must all be the section's own
     (a few framing words like "what's next" aside), so "Former President" cannot appear over
-    facts that only say "President"."""
+    facts that only say "President"; nor does it name the `voice` it is told in."""
     n = len(heading.split())
     if not 1 <= n <= MAX_HEADING_WORDS or len(heading) > 60:
         return f"a heading of {n} words"
@@ -220,14 +225,17 @@ def heading_problem(
     own = {stem(w) for w in content_words(text)}
     foreign = [w for w in content_words(heading) if stem(w) not in own | _FRAMING_STEMS]
     if foreign:  # a verb in another form is the section's own ("Toll Rises" over "has risen")
-        lemmas = {t.lemma for t in pos_tags([text])[0]}
+        section, *alone = pos_tags([text, *foreign])
+        lemmas = {t.lemma for t in section}
         foreign = [
             w
-            for w, tokens in zip(foreign, pos_tags(foreign), strict=True)
+            for w, tokens in zip(foreign, alone, strict=True)
             if not tokens or tokens[0].lemma not in lemmas
         ]
     if foreign:
         return f"words not in this section: {', '.join(foreign)}"
+    if voice and voice.casefold() in heading.casefold().split():
+        return f"names the voice ({voice})"  # "Casual Earthquake News" over "casualty"
     return None
 
 

@@ -375,8 +375,9 @@ def short_headline(sentence: str, max_words: int) -> str | None:
             kept.append(tagged[i])
             i += 1
         kept, participle = _without_subject_phrase(kept, participle)
-        for n in range(min(len(kept), max_words), 2, -1):
-            cut = " ".join(w for w, _ in kept[:n]).rstrip(",;:")
+        sizes = range(min(len(kept), max_words), 2, -1)
+        cuts = [" ".join(w for w, _ in kept[:n]).rstrip(",;:") for n in sizes]
+        for n, cut, tags in zip(sizes, cuts, pos_tags(cuts), strict=True):
             if any(q in cut for q in '"“”'):
                 continue  # a quotation cut is no heading
             # cut only where a phrase ends: before a preposition, a joining word or a comma,
@@ -385,7 +386,6 @@ def short_headline(sentence: str, max_words: int) -> str | None:
             ends_phrase = (n == len(kept) or kept[n - 1][0][-1] in ",;:") or (
                 following[1] in _BOUNDARY and following[0].lower() not in _COMPLEMENT
             )
-            tags = pos_tags([cut])[0]
             says = _is_statement(tags) or n > participle
             if ends_phrase and says and _ends(tags):
                 return title_case(cut)
@@ -681,10 +681,8 @@ def extractive_title(facts: Sequence[Fact], headlines: Sequence[str], evidence: 
         # The lead, too long to cut, may be said shorter; another fact is not worth it.
         away = corrected_away(fact.text)
         for title in _title_options(fact.text, compress=rank == 0):
-            if title_problem(title, headlines, evidence) is not None:
+            if title_problem(title, headlines, evidence) is not None or _gives(title, away):
                 continue
-            if any(f.value in away for f in figures_in(title)):
-                continue  # "... Initially Put Death Toll at 174" cut from "... lowered it to 125"
             value = len(stem_set(title) & named) - 2 * rank
             if best is None or value > best[0]:
                 best = (value, title)
@@ -696,11 +694,17 @@ def extractive_title(facts: Sequence[Fact], headlines: Sequence[str], evidence: 
         away = corrected_away(fact.text)
         for size in (MAX_TITLE_WORDS, MAX_TITLE_WORDS - 3):
             title = title_case(" ".join(fact.text.split()[:size]).rstrip(",;:."))
-            if any(f.value in away for f in figures_in(title)):
+            if _gives(title, away):
                 break
             if not any(near_identical(title, h) for h in headlines):
                 return _whole_phrase(title)
     return "Untitled Story"
+
+
+def _gives(title: str, corrected: frozenset[float]) -> bool:
+    """The title gives a count its sentence corrects ("... Initially Put Death Toll at 174"
+    cut from "... then lowered it to 125")."""
+    return bool(corrected) and any(f.value in corrected for f in figures_in(title))
 
 
 def _whole_phrase(title: str) -> str:
