@@ -15,6 +15,8 @@ from newsdesk.writing.account import (
     corrected_away,
     figures_in,
     one_place,
+    outlook,
+    overtaken_outlooks,
     revised_to,
     same_figure,
     settle,
@@ -158,6 +160,74 @@ def test_a_count_corrected_downwards_stands_against_the_older_count_told_later()
     assert corrected_away("The agency put the death toll at 174, then lowered it to 125.") == {
         174.0
     }
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expects"),
+    [
+        ("The death toll is expected to rise as rescuers reach remote villages.", True),
+        ("The figures are likely to rise higher, aid agencies warned.", True),
+        ("Bodies were still trapped in the mangled coaches.", True),
+        ("The numbers could climb further, the Red Crescent said.", True),
+        # a figure of its own: the count is settled with the others, not here
+        ("He said the toll of 31 was likely to rise.", False),
+        # not a count
+        ("Prices are expected to rise again in the autumn.", False),
+        ("Rescuers were still digging through the ruins.", False),
+    ],
+)
+def test_outlook(sentence: str, expects: bool) -> None:
+    assert outlook(sentence) is expects
+
+
+def test_an_outlook_is_overtaken_by_a_later_days_count() -> None:
+    told = [
+        _told("Velna Daily", 0),  # Saturday: "the toll is expected to rise"
+        _told("Coast Radio", 2, ("dead", 288)),
+        _told("Harbour Post", 26, ("dead", 275)),  # Sunday
+        _told("Lake News", 27),  # Sunday: "bodies are still trapped"
+    ]
+    assert overtaken_outlooks(told, [True, False, False, True]) == [True, False, False, False]
+    # on the day the count is given, an outlook still stands; so it does with no count at all
+    assert overtaken_outlooks(told[:2], [True, False]) == [False, False]
+    assert overtaken_outlooks([_told("Velna Daily", 0), _told("Lake News", 30)], [True, False]) == [
+        False,
+        False,
+    ]
+    # undated articles give no day to compare
+    assert overtaken_outlooks([_told("Velna Daily", None), told[2]], [True, False]) == [
+        False,
+        False,
+    ]
+
+
+def test_the_fact_sheet_leaves_out_an_outlook_a_later_day_overtook() -> None:
+    sources = [
+        *_quake_story(),
+        _article(
+            "Lake News",
+            30,
+            "Velna valley counts its dead",
+            "At least 40 people died in Tuesday's earthquake in the Velna valley, the civil "
+            "protection office said on Wednesday. Teams from three countries joined the search "
+            "in Ilsk. The governor declared three days of mourning.",
+        ),
+    ]
+    sources[1] = _article(
+        "Coast Radio",
+        4,
+        "Velna quake toll climbs",
+        "The death toll from Tuesday's earthquake in the Velna valley is expected to rise, the "
+        "regional civil protection office said. Rescuers were still digging through the ruins "
+        "of two apartment blocks in the town of Ilsk. Power was cut to about 4,000 homes, the "
+        "grid operator said.",
+    )
+    sheet = build_fact_sheet(sources, pick_sources(sources))
+    assert not any("expected to rise" in f.text for f in sheet.facts)
+    assert any("later day" in d and "Coast Radio" in d for d in sheet.dropped), sheet.dropped
+    # without the later day's count it stands
+    sheet = build_fact_sheet(sources[:3], pick_sources(sources[:3]))
+    assert any("expected to rise" in f.text for f in sheet.facts)
 
 
 def test_background_settles_nothing() -> None:

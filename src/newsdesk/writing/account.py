@@ -413,6 +413,36 @@ def _bodies_overtaken(told: Sequence[Told], settled: dict[str, float]) -> dict[s
     return settled
 
 
+# "the death toll is expected to rise", "the figures are likely to rise higher", "bodies were
+# still trapped": what an article expected of a count it could not give yet
+_OUTLOOK = re.compile(
+    r"\b(?:expected|likely|feared|set|bound|could|may|might|will)\s+(?:to\s+)?"
+    r"(?:rise|increase|climb|grow|go\s+up|mount)\b"
+    r"|\bstill\s+(?:trapped|buried)\b",
+    re.IGNORECASE,
+)
+_COUNTED = re.compile(
+    r"\b(?:toll|numbers?|figures?|casualties|deaths?|dead|bodies|victims|missing)\b", re.IGNORECASE
+)
+
+
+def outlook(sentence: str) -> bool:
+    """The sentence expects a count to grow ("the toll is expected to rise", "bodies were still
+    trapped") without a figure of its own."""
+    if not _OUTLOOK.search(sentence) or figures_in(sentence):
+        return False
+    return bool(_COUNTED.search(sentence)) or "still" in sentence.lower()
+
+
+def overtaken_outlooks(told: Sequence[Told], outlooks: Sequence[bool]) -> list[bool]:
+    """Which outlook sentences a later day's count has overtaken: "the toll is expected to
+    rise" of Saturday, once Sunday's articles give the toll, is no longer what stands (nor is
+    it when Sunday's count was revised down). Outlooks of the newest day stay."""
+    counted = [t.published for t in told if any(base_kind(f.kind) in GROWING for f in t.figures)]
+    newest = max((p for p in counted if p is not None), default=None)
+    return [o and _later_day(newest, t.published) for t, o in zip(told, outlooks, strict=True)]
+
+
 def stale(
     figures: Iterable[Figure], settled: dict[str, float], *, attributed: bool = False
 ) -> bool:

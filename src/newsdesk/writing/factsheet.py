@@ -24,6 +24,8 @@ from newsdesk.writing.account import (
     base_kind,
     figures_in,
     one_place,
+    outlook,
+    overtaken_outlooks,
     revised_to,
     settle,
     stale,
@@ -332,8 +334,15 @@ def _reconcile(sources: Sequence[Article], reading: _Reading) -> None:
     for names, t in zip(named, told, strict=True):
         for kind in tells_settled(t.figures, settled):
             backers.setdefault(kind, set()).update(names)
+    overtaken = overtaken_outlooks(told, [outlook(c.text) for c in reading.candidates])
     kept = []
-    for c, t, names in zip(reading.candidates, told, named, strict=True):
+    for c, t, names, old in zip(reading.candidates, told, named, overtaken, strict=True):
+        if old:
+            outlet = sources[c.ref.article].outlet
+            reading.dropped.append(
+                f"{outlet}, sentence {c.ref.sentence}: expects a count a later day's articles give"
+            )
+            continue
         attributed = bool(_ATTRIBUTED.search(outside_quotes(c.text))) and not any(
             names & backers.get(f.kind, set()) for f in t.figures
         )
