@@ -415,6 +415,53 @@ def test_an_attributed_figure_of_a_count_that_does_not_grow_may_stand_beside_ano
     assert stale([Figure("dead", 12.0)], settled, attributed=True)
 
 
+def _train_story(second: str) -> list[Article]:
+    """Three outlets give the train's 155 passengers; a fourth gives another count."""
+    return [
+        _article(
+            "Velna Daily",
+            1,
+            "Drone hits train",
+            "A drone struck a passenger train near Ilsk on Tuesday, killing five people. The "
+            "train, running from Ostrov to Ilsk with 155 passengers, was hit near a bridge.",
+        ),
+        _article(
+            "Coast Radio",
+            2,
+            "Train hit",
+            "Five people died when a drone hit a train outside Ilsk. The train was carrying 155 "
+            "passengers. Rescuers from Ostrov reached the carriages within the hour.",
+        ),
+        _article(
+            "Lake News",
+            3,
+            "Train struck",
+            "An attack on a train near Ilsk left five dead. There were 155 passengers on board. "
+            "The line to Ostrov stayed closed overnight.",
+        ),
+        _article(
+            "Harbour Post",
+            4,
+            "Train attack",
+            f"Five passengers were killed by a drone strike on a train in Ilsk. {second} The "
+            "governor called it an act of terror.",
+        ),
+    ]
+
+
+def test_a_persons_other_count_does_not_stand_beside_the_count_most_outlets_give() -> None:
+    said = "President Arno Vell said the train was carrying more than 200 passengers."
+    sheet = build_fact_sheet(_train_story(said), pick_sources(_train_story(said)))
+    texts = [f.text for f in sheet.facts]
+    assert not any("200" in t for t in texts), texts
+    assert any("155" in t for t in texts), texts
+    assert any(d.startswith("Harbour Post, sentence 1: a figure") for d in sheet.dropped)
+    # credited to an authority of its own, it stands: two sources, each with its own
+    office = "The State Rail Agency said the train was carrying more than 200 passengers."
+    sheet = build_fact_sheet(_train_story(office), pick_sources(_train_story(office)))
+    assert any("200" in f.text for f in sheet.facts), [f.text for f in sheet.facts]
+
+
 @pytest.mark.parametrize(
     ("sentence", "leans"),
     [

@@ -343,8 +343,12 @@ def _reconcile(sources: Sequence[Article], reading: _Reading) -> None:
                 f"{outlet}, sentence {c.ref.sentence}: expects a count a later day's articles give"
             )
             continue
-        attributed = bool(_ATTRIBUTED.search(outside_quotes(c.text))) and not any(
-            names & backers.get(f.kind, set()) for f in t.figures
+        # credited to an authority of its own: a person's word ("Zelenskyy said more than
+        # 200") beside the count most outlets give reads as a contradiction, not two sources
+        attributed = (
+            bool(names)
+            and bool(_ATTRIBUTED.search(outside_quotes(c.text)))
+            and not any(names & backers.get(f.kind, set()) for f in t.figures)
         )
         if stale(t.figures, settled, attributed=attributed):
             outlet = sources[c.ref.article].outlet
