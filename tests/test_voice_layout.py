@@ -17,13 +17,14 @@ from newsdesk.demo import story_articles
 from newsdesk.errors import ConfigError
 from newsdesk.formats.house import LayoutError
 from newsdesk.formats.voice import Section, VoiceText, parse_voice, render_voice
-from newsdesk.prompts.voices import load_voice, voice_names
+from newsdesk.prompts.voices import FixedSection, load_voice, voice_names
 from newsdesk.settings import Settings, load_settings
 from newsdesk.writing.drafts import Fact, SourceRef
 from newsdesk.writing.restyle import restyle
 from newsdesk.writing.rules import SourceWords
 from newsdesk.writing.sections import (
     clean_heading,
+    cue_strength,
     fallback_heading,
     heading_problem,
     plan_sections,
@@ -161,13 +162,74 @@ def test_every_voice_lays_out_every_fact_once_without_a_model(voice: str, story:
     assert all(1 <= len(s.paragraphs) <= 2 for s in layout.sections)
     most = min(spec.max_sections, len(rewrite.carried))
     if spec.sections:  # fixed headings, in the voice's order, empty ones left out
-        order = [s.heading for s in spec.sections]
+        order = [s.heading for s in spec.sections if s.heading]
         shown = [s.heading for s in layout.sections]
-        assert shown == [h for h in order if h in shown] and len(shown) >= spec.min_sections
+        fixed = [h for h in shown if h in order]
+        assert fixed == [h for h in order if h in fixed] and len(shown) >= spec.min_sections
+        # the details are headed by what they say, each heading its own
+        assert len({h.casefold() for h in shown}) == len(shown)
     else:
         least = min(spec.min_sections, math.ceil(len(rewrite.carried) / 2))
         assert least <= len(layout.sections) <= most
         assert len({s.heading.casefold() for s in layout.sections}) == len(layout.sections)
+
+
+def test_only_the_rest_may_go_without_a_fixed_heading() -> None:
+    assert FixedSection(heading="", takes="rest").heading == ""
+    with pytest.raises(ValueError, match="needs a heading"):
+        FixedSection(heading="", takes="quotes")
+    with pytest.raises(ValueError):
+        FixedSection(heading="Why? Because", takes="why")
+
+
+def _details_story() -> list[Fact]:
+    texts = [
+        "A drone struck a passenger train near Ilsk on Tuesday, killing five people.",
+        "Rescuers from Ostrov reached the burning carriages within the hour.",
+        '"This was an act of terror," Governor Mara Jelen said on Tuesday.',
+        "The line between Ostrov and Ilsk stayed closed overnight.",
+        "Engineers found the bridge near Ilsk undamaged by the evening.",
+        "Railway staff could not reach two stations cut off by the fire.",  # "could": no why
+        "The railway will run buses between the two towns from Wednesday.",
+    ]
+    facts = [
+        Fact(t, SourceRef(0, i), "Test Wire", 3.0 - i * 0.1, position=min(1.0, 0.3 + i * 0.1))
+        for i, t in enumerate(texts)
+    ]
+    facts[0] = Fact(texts[0], SourceRef(0, 0), "Test Wire", 5.0, position=0.0)
+    return facts
+
+
+def test_the_explainers_details_are_headed_by_what_they_say() -> None:
+    facts = _details_story()
+    plans = plan_sections(load_voice("explainer"), facts)
+    headings = [p.heading for p in plans]
+    assert headings[0] == "What happened" and headings[-2:] == ["Who said what", "What's next"]
+    details = [p for p in plans if not p.heading]
+    assert len(details) == 2  # four facts of detail: two sections, not one "The details"
+    assert [f.text for p in details for f in p.facts] == [
+        f.text for f in facts[1:6] if f is not facts[2]
+    ]
+    # no "Why it matters" over a fact whose only cue was "could"
+    rewrite = restyle(story_articles("rate-hold"), "explainer", None, now=NOW)
+    shown = [s.heading for s in rewrite.sections]
+    assert "The details" not in shown and "Why it matters" not in shown
+    assert len(set(shown)) == len(shown)
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("The plant matters because the steelworks closed in 2015.", True),
+        ("The fire was caused by a short circuit, investigators said.", True),
+        ("The ferry stopped to avoid the storm.", True),
+        ("England could not find an equaliser.", False),
+        ("It was the first time in 15 months the bank paused.", False),
+        ("It will take time to learn what this means.", False),
+    ],
+)
+def test_why_takes_a_cause_said_as_one(text: str, why: bool) -> None:
+    assert (cue_strength("why", text) > 0) is why
 
 
 # -- headings ----------------------------------------------------------------------------------

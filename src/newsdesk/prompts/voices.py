@@ -28,8 +28,15 @@ _PREFIX, _SUFFIX = "voice-", ".toml"
 class FixedSection(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    heading: str = Field(min_length=1, max_length=40, pattern=r"^[^.!?:\n]+$")
+    # "" only for the "rest": those sections are headed by what their facts say
+    heading: str = Field(max_length=40, pattern=r"^[^.!?:\n]*$")
     takes: Role
+
+    @model_validator(mode="after")
+    def _headed(self) -> FixedSection:
+        if not self.heading.strip() and self.takes != "rest":
+            raise ValueError(f"a section that takes {self.takes!r} needs a heading")
+        return self
 
 
 class Voice(BaseModel):

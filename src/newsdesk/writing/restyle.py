@@ -277,6 +277,8 @@ def _section(
     prompt = section_prompt(voice, number, len(plans), plan)
     step = f"section {number}"
     heading, by_model, fallback = plan.heading, False, plan.heading
+    if not plan.heading and voice.sections:  # a fixed voice's details: headed by what they say
+        heading = fallback = fallback_heading(plan.facts, earlier)
     if voice.proposes_headings:
         fallback = fallback_heading(plan.facts, earlier)
         reply = calls.json(step, prompt, SectionReply)

@@ -45,9 +45,11 @@ _CUES: dict[str, re.Pattern[str]] = {
         r"|aims?\s+to|intends?|later\s+this|in\s+the\s+coming|from\s+next)\b",
         re.IGNORECASE,
     ),
+    # A cause said as one: "could", "impact" or "the first time" were read as why a fact
+    # matters, and a reader found none of those sections said why (blind read 11)
     "why": re.compile(
-        r"\b(?:because|due\s+to|as\s+a\s+result|means?|meaning|could|might|risks?|threat"
-        r"|concerns?|warn(?:s|ed)?|impact|affect(?:s|ed)?|first\s+time|record|so\s+that)\b",
+        r"\b(?:because|due\s+to|as\s+a\s+result|caused\s+by|blamed\s+on|triggered\s+by"
+        r"|led\s+to|so\s+that|in\s+order\s+to|to\s+avoid|means\s+that|meaning\s+that)\b",
         re.IGNORECASE,
     ),
     "quotes": re.compile(r"[\"“”]"),
@@ -149,9 +151,10 @@ def _lead(facts: Sequence[Fact]) -> list[Fact]:
 def _fixed(voice: Voice, lead: list[Fact], rest: list[Fact]) -> tuple[SectionPlan, ...]:
     """Each fact under the fixed heading whose cues it matches most strongly (the emptier one
     on a tie), else under the catch-all ("rest", else the lead's); headings with no fact are
-    left out."""
+    left out. A catch-all without a heading of its own becomes as many sections as the voice
+    has room for, each headed later by what its facts say."""
     takes = {s.takes: s.heading for s in voice.sections}
-    catch_all = takes.get("rest") or takes["lead"]
+    catch_all = takes["rest"] if "rest" in takes else takes["lead"]
     placed: dict[str, list[Fact]] = {s.heading: [] for s in voice.sections}
     placed[takes["lead"]].extend(lead)
     for fact in rest:
@@ -161,11 +164,18 @@ def _fixed(voice: Voice, lead: list[Fact], rest: list[Fact]) -> tuple[SectionPla
         heading = min((takes[r] for r in roles), key=lambda h: len(placed[h]), default=catch_all)
         placed[heading].append(fact)
     _fill_empty(voice, placed, set(map(id, lead)))
-    return tuple(
-        SectionPlan(s.heading, tuple(placed[s.heading]))
-        for s in voice.sections
-        if placed[s.heading]
-    )
+    plans: list[SectionPlan] = []
+    used = sum(bool(facts) for heading, facts in placed.items() if heading)
+    for section in voice.sections:
+        facts = placed[section.heading]
+        if section.heading or not facts:
+            plans.extend([SectionPlan(section.heading, tuple(facts))] if facts else [])
+            continue
+        room = max(1, voice.max_sections - used)
+        wanted = max(voice.min_sections - used, round(len(facts) / FACTS_PER_SECTION))
+        runs = fact_runs(facts, max(1, min(room, wanted, math.ceil(len(facts) / 2))))
+        plans.extend(SectionPlan("", run) for run in runs if run)
+    return tuple(plans)
 
 
 def _fill_empty(voice: Voice, placed: dict[str, list[Fact]], fixed: set[int]) -> None:
@@ -174,7 +184,7 @@ def _fill_empty(voice: Voice, placed: dict[str, list[Fact]], fixed: set[int]) ->
     for section in voice.sections:
         if sum(bool(facts) for facts in placed.values()) >= voice.min_sections:
             return
-        if placed[section.heading] or section.takes not in _CUES:
+        if placed[section.heading] or section.takes not in _CUES or not section.heading:
             continue
         movable = [
             (cue_strength(section.takes, fact.text), heading, fact)
@@ -187,6 +197,25 @@ def _fill_empty(voice: Voice, placed: dict[str, list[Fact]], fixed: set[int]) ->
         if fact is not None and strength > 0:
             placed[heading].remove(fact)
             placed[section.heading].append(fact)
+    # Still short: details headed by what they say take the fact that fits its own heading
+    # least, from a heading that keeps another (a quotation more, a plan more).
+    role = {s.heading: s.takes for s in voice.sections}
+    if "" in placed and not placed[""] and sum(map(bool, placed.values())) < voice.min_sections:
+        loose = [
+            (
+                cue_strength(role[heading], fact.text) if role[heading] in _CUES else 0.0,
+                heading,
+                fact,
+            )
+            for heading, facts in placed.items()
+            if heading and len(facts) > 1
+            for fact in facts
+            if id(fact) not in fixed
+        ]
+        if loose:
+            _, heading, fact = min(loose, key=lambda m: m[0])
+            placed[heading].remove(fact)
+            placed[""].append(fact)
 
 
 # -- headings ----------------------------------------------------------------------------------
