@@ -100,6 +100,35 @@ def test_a_cause_put_on_facts_a_source_tells_side_by_side_is_flagged() -> None:
     assert "links" not in fired(caused, fed)
 
 
+def test_a_cause_that_opens_the_sentence_joins_its_own_two_clauses() -> None:
+    """ "Because of X, Y": X is the cause, Y what it causes. A source giving X as the cause of
+    something else, next to Y, does not make X the cause of Y."""
+    body = (
+        "Landslides are common in the Kessel hills because of the soft clay under them. "
+        "The hills are also crossed by many of the storms that reach Kessel each autumn."
+    )
+    added = (
+        "Because of the soft clay under the Kessel hills, many of the autumn storms that reach "
+        "Kessel cross them."
+    )
+    assert "links" in fired(added, body)
+    told = "Because of the soft clay under them, landslides are common in the Kessel hills."
+    assert "links" not in fired(told, body)
+
+
+def test_a_cause_joins_the_clauses_beside_it_not_the_whole_sentence() -> None:
+    body = (
+        "Police arrested two men on Monday over the theft of six paintings from the Grenby "
+        "museum. Insurers are offering 20,000 pounds for information leading to the recovery "
+        "of the paintings."
+    )
+    text = (
+        "Police arrested two men on Monday over the theft, and insurers are offering 20,000 "
+        "pounds for information that leads to the recovery of the paintings."
+    )
+    assert "links" not in fired(text, body)
+
+
 def test_two_events_told_in_the_other_order_are_flagged() -> None:
     body = "The agreement came after Mayor Lena Ortiz held talks with the union, Radio Kell said."
     wrong = "Ortiz and the union held talks after the agreement was reached, Radio Kell said."

@@ -240,7 +240,8 @@ def _joined_in(left: set[str], right: set[str], evidence: Evidence) -> bool:
     for located in evidence.sentences:
         context = evidence.in_context(located)
         stems = content_stems(context)
-        if _CAUSE.search(_bare(context)) and left & stems and right & stems:
+        shares = min(_share(left, stems), _share(right, stems))
+        if _CAUSE.search(_bare(context)) and shares >= _SIDE_SHARE:
             return True
     return False
 
@@ -259,6 +260,24 @@ def _reversed_order(sentence: str, evidence: Evidence) -> bool:
     return False
 
 
+# Where a clause ends: what a cause joins is the clause on each side of it, not the sentence
+# ("Police arrested two men ..., and insurers offer £50,000 for information that leads to
+# the works' recovery": the information leads to the recovery, not the arrests).
+_CLAUSE_END = re.compile(r"[,;:]|\s[-–—]\s|\b(?:and|but|while|whereas)\b")
+
+
+def _near_end(text: str) -> str:
+    """The last clause of `text` that has a content word."""
+    parts = [p for p in _CLAUSE_END.split(text) if content_stems(p)]
+    return parts[-1] if parts else text
+
+
+def _near_start(text: str) -> str:
+    """The first clause of `text` that has a content word."""
+    parts = [p for p in _CLAUSE_END.split(text) if content_stems(p)]
+    return parts[0] if parts else text
+
+
 def check_links(sentence: str, evidence: Evidence) -> list[Problem]:
     """A cause ("because", "led to") joining two facts: some source sentence must join them
     too, with a causal link of its own. A sequence ("after", "before") is checked only for
@@ -271,7 +290,10 @@ def check_links(sentence: str, evidence: Evidence) -> list[Problem]:
     match = _STRICT_CAUSE.search(mine)
     if match is None:
         return []
-    left, right = content_stems(mine[: match.start()]), content_stems(mine[match.end() :])
+    before, after = mine[: match.start()], mine[match.end() :]
+    if not content_stems(before) and "," in after:  # "Because of X, Y": X causes Y
+        before, after = after.split(",", 1)
+    left, right = content_stems(_near_end(before)), content_stems(_near_start(after))
     if not left or not right or _joined_in(left, right, evidence):
         return []
     word = " ".join(match.group(0).lower().split())
