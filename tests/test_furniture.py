@@ -440,6 +440,28 @@ def test_live_blog_lines_and_helpline_notices_are_furniture(
             None,
         ),
         ('"We will rebuild," the mayor said.', None),
+        # framing that says nothing of its own goes first
+        (
+            "It was found that some bodies in Ilsk were counted twice.",
+            "Some Bodies in Ilsk Counted Twice",
+        ),
+        (
+            "All together 1,175 injured people were taken to hospitals, he said.",
+            "1,175 Injured People Taken to Hospitals",
+        ),
+        (
+            "It comes as inflation in Velna has slowed sharply.",
+            "Inflation in Velna Has Slowed Sharply",
+        ),
+        (
+            "In a much-awaited move, the council approved the new bus depot.",
+            "Council Approved New Bus Depot",
+        ),
+        # "also" needs the sentence before it; a participle opens a phrase a cut may leave out
+        (
+            "Local people also posted videos showing damage to the old red walls of Ilsk.",
+            "Local People Posted Videos",
+        ),
     ],
 )
 def test_a_short_headline_of_a_sentence(sentence: str, headline: str | None) -> None:

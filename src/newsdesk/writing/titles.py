@@ -338,6 +338,15 @@ _TOLD_BY = re.compile(
     r"(?=(?:the|a|an|[A-Z0-9])\b|[A-Z0-9])",
     re.IGNORECASE,
 )
+# What frames a statement and says nothing of its own: "It was found that", "He added that",
+# "It comes as", "All together", "In a much-anticipated move,"
+_FRAMING = re.compile(
+    r"^(?:It\s+(?:was|has\s+been|is|had\s+been)\s+(?:found|reported|learned|learnt|understood"
+    r"|confirmed|announced)\s+that|It\s+comes\s+as"
+    r"|(?:He|She|They)\s+(?:also\s+)?(?:added|noted|said|stressed|explained|told\s+\w+)\s+that"
+    r"|(?:All\s+together|Altogether|Meanwhile|However|In\s+addition|Moreover|Separately),?"
+    r"|In\s+(?:a|an|its|his|her|their)\s+[^,]{1,40},)\s+(?=[A-Za-z0-9])"
+)
 _BE = frozenset({"was", "were", "is", "are", "been", "being", "be"})
 _AUXILIARY = _BE | {"has", "have", "had"}
 _SUBORDINATE = frozenset({"while", "as", "when", "which", "who", "after", "before", "because"})
@@ -350,7 +359,8 @@ def short_headline(sentence: str, max_words: int) -> str | None:
     subordinate clause and where a phrase ends; None when no cut says something."""
     if sentence.lstrip().startswith(('"', "“", "'", "‘")):
         return None
-    told = _TOLD_BY.sub("", sentence, count=1)
+    told = _TOLD_BY.sub("", _FRAMING.sub("", sentence, count=1), count=1)
+    told = re.sub(r"\s+also\s+", " ", told, count=1)  # "Locals also posted": alone, it is news
     statement = _first_statement(told)
     if statement is None:
         return None
@@ -414,7 +424,8 @@ def _without_subject_phrase(
     return kept[:start] + kept[verb:], participle - dropped if participle >= verb else participle
 
 
-_BOUNDARY = frozenset({"IN", "CC", "TO", "WDT", "WP", "WRB", ",", ":", "."})
+# a participle opens a phrase of its own: "Locals Posted Videos [showing damage ...]"
+_BOUNDARY = frozenset({"IN", "CC", "TO", "WDT", "WP", "WRB", "VBG", ",", ":", "."})
 # words that go on with what the verb or noun before them wants ("asked judges to ...",
 # "the railway promised to ...", "a fifth of ..."): a cut before them leaves it wanting
 _COMPLEMENT = frozenset({"to", "of", "that", "for", "than", "with"})
