@@ -114,6 +114,12 @@ def test_a_cause_that_opens_the_sentence_joins_its_own_two_clauses() -> None:
     assert "links" in fired(added, body)
     told = "Because of the soft clay under them, landslides are common in the Kessel hills."
     assert "links" not in fired(told, body)
+    resigned = (
+        "The signal keeper admitted on Monday that he had set the points wrongly. Transport "
+        "minister Ada Rune resigned on Tuesday."
+    )
+    added = "Prompted by the signal keeper's admission, transport minister Ada Rune resigned."
+    assert "links" in fired(added, resigned)
 
 
 def test_a_cause_joins_the_clauses_beside_it_not_the_whole_sentence() -> None:

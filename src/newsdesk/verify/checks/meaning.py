@@ -210,7 +210,8 @@ _CAUSE = re.compile(
 _STRICT_CAUSE = re.compile(
     r"\b(?:because|(?<!is\s)(?<!are\s)(?<!was\s)(?<!were\s)due\s+to|owing\s+to"
     r"|as\s+a\s+result|result(?:ed|s)?\s+(?:in|of|from)|caus(?:e|ed|es|ing)|led\s+to"
-    r"|lead(?:s|ing)?\s+to|thanks\s+to|so\s+that|therefore)\b",
+    r"|lead(?:s|ing)?\s+to|thanks\s+to|so\s+that|therefore|prompted\s+by|triggered\s+by"
+    r"|sparked\s+by|in\s+response\s+to)\b",
     re.IGNORECASE,
 )
 
