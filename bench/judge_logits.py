@@ -151,10 +151,13 @@ def build_evidence(part: str) -> list[Item]:
     from newsdesk.models.registry import story_models
     from newsdesk.models.text import Prompt
     from newsdesk.settings import load_settings
-    from newsdesk.verify import SourceDoc, Verdict, verify
+    from newsdesk.verify import Verdict, verify
     from newsdesk.verify.checks.evidence import prepare
     from newsdesk.verify.checks.support import EmbeddedWords, align_sentence, similarity_matrix
     from newsdesk.verify.judge import judge_evidence
+
+    sys.path.insert(0, str(TRUTH))
+    from run import load_case
 
     def supported(prompt: Prompt, schema: type[BaseModel] | None) -> str:
         fields = schema.model_json_schema().get("properties", {}) if schema else {}
@@ -163,23 +166,10 @@ def build_evidence(part: str) -> list[Item]:
     embedder = story_models(load_settings())[0]
     items: list[Item] = []
     for path in _case_files(part):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        sources = [
-            SourceDoc(
-                a["title"],
-                a["outlet"],
-                a["url"],
-                datetime.fromisoformat(a["published"]) if a.get("published") else None,
-                a["body"],
-            )
-            for a in data["articles"]
-        ]
-        paragraphs = [[s["text"] for s in p] for p in data["draft"]]
-        labels = [s["label"] for p in data["draft"] for s in p]
-        text = "\n\n".join(" ".join(p) for p in paragraphs)
+        case = load_case(path)  # eval/truth/run.py's reading of a case
+        sources, sentences, labels, text = case.sources, case.sentences, case.labels, case.text
         evidence, draft = prepare(sources, text, spacy_entities)
-        sentences = [s.text for s in draft.sentences]
-        if sentences != [s for p in paragraphs for s in p]:
+        if [s.text for s in draft.sentences] != list(sentences):
             raise SystemExit(f"{path.stem}: sentence split differs from the labels")
         similarity = similarity_matrix(sentences, evidence, embedder)
         words = EmbeddedWords(embedder)
