@@ -337,12 +337,6 @@ def _reconcile(sources: Sequence[Article], reading: _Reading) -> None:
     overtaken = overtaken_outlooks(told, [outlook(c.text) for c in reading.candidates])
     kept = []
     for c, t, names, old in zip(reading.candidates, told, named, overtaken, strict=True):
-        if old:
-            outlet = sources[c.ref.article].outlet
-            reading.dropped.append(
-                f"{outlet}, sentence {c.ref.sentence}: expects a count a later day's articles give"
-            )
-            continue
         # credited to an authority of its own: a person's word ("Zelenskyy said more than
         # 200") beside the count most outlets give reads as a contradiction, not two sources
         attributed = (
@@ -350,11 +344,14 @@ def _reconcile(sources: Sequence[Article], reading: _Reading) -> None:
             and bool(_ATTRIBUTED.search(outside_quotes(c.text)))
             and not any(names & backers.get(f.kind, set()) for f in t.figures)
         )
-        if stale(t.figures, settled, attributed=attributed):
-            outlet = sources[c.ref.article].outlet
+        if old or stale(t.figures, settled, attributed=attributed):
+            why = (
+                "expects a count a later day's articles give"
+                if old
+                else "a figure other outlets have updated or do not give"
+            )
             reading.dropped.append(
-                f"{outlet}, sentence {c.ref.sentence}: a figure other outlets have updated or "
-                "do not give"
+                f"{sources[c.ref.article].outlet}, sentence {c.ref.sentence}: {why}"
             )
             continue
         kept.append(replace(c, figures=t.figures, settled=tells_settled(t.figures, settled)))

@@ -276,11 +276,11 @@ def _section(
     plan = plans[number - 1]
     prompt = section_prompt(voice, number, len(plans), plan)
     step = f"section {number}"
-    heading, by_model, fallback = plan.heading, False, plan.heading
-    if not plan.heading and voice.sections:  # a fixed voice's details: headed by what they say
-        heading = fallback = fallback_heading(plan.facts, earlier)
+    heading, by_model = plan.heading, False
+    if not heading and voice.layout == "sectioned":  # ours, unless the model's one stands
+        heading = fallback_heading(plan.facts, earlier)
+    fallback = heading
     if voice.proposes_headings:
-        fallback = fallback_heading(plan.facts, earlier)
         reply = calls.json(step, prompt, SectionReply)
         text = reply.text if reply else None
         if reply is not None:
@@ -290,8 +290,6 @@ def _section(
                 heading, by_model = title_case(proposed), True
             else:
                 calls.notes.append(f"{step} heading: {problem} in {proposed[:40]!r}")
-        if not by_model:
-            heading = fallback
     else:
         text = calls.text(step, prompt)
     lines = _reworded(calls.notes, step, voice, plan.facts, text, evidence)

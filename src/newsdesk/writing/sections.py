@@ -168,8 +168,10 @@ def _fixed(voice: Voice, lead: list[Fact], rest: list[Fact]) -> tuple[SectionPla
     used = sum(bool(facts) for heading, facts in placed.items() if heading)
     for section in voice.sections:
         facts = placed[section.heading]
-        if section.heading or not facts:
-            plans.extend([SectionPlan(section.heading, tuple(facts))] if facts else [])
+        if not facts:
+            continue
+        if section.heading:
+            plans.append(SectionPlan(section.heading, tuple(facts)))
             continue
         room = max(1, voice.max_sections - used)
         wanted = max(voice.min_sections - used, round(len(facts) / FACTS_PER_SECTION))

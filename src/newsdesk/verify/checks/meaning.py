@@ -267,16 +267,9 @@ def _reversed_order(sentence: str, evidence: Evidence) -> bool:
 _CLAUSE_END = re.compile(r"[,;:]|\s[-–—]\s|\b(?:and|but|while|whereas)\b")
 
 
-def _near_end(text: str) -> str:
-    """The last clause of `text` that has a content word."""
-    parts = [p for p in _CLAUSE_END.split(text) if content_stems(p)]
-    return parts[-1] if parts else text
-
-
-def _near_start(text: str) -> str:
-    """The first clause of `text` that has a content word."""
-    parts = [p for p in _CLAUSE_END.split(text) if content_stems(p)]
-    return parts[0] if parts else text
+def _worded_clauses(text: str) -> list[str]:
+    """The clauses of `text` that have a content word; the text itself when none does."""
+    return [p for p in _CLAUSE_END.split(text) if content_stems(p)] or [text]
 
 
 def check_links(sentence: str, evidence: Evidence) -> list[Problem]:
@@ -294,7 +287,8 @@ def check_links(sentence: str, evidence: Evidence) -> list[Problem]:
     before, after = mine[: match.start()], mine[match.end() :]
     if not content_stems(before) and "," in after:  # "Because of X, Y": X causes Y
         before, after = after.split(",", 1)
-    left, right = content_stems(_near_end(before)), content_stems(_near_start(after))
+    left = content_stems(_worded_clauses(before)[-1])
+    right = content_stems(_worded_clauses(after)[0])
     if not left or not right or _joined_in(left, right, evidence):
         return []
     word = " ".join(match.group(0).lower().split())
